@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dax-ownership: Rust dax_hmem and dax_cxl for Linux 7.3.
+#
+#   make [KDIR=...]     build dax_hmem.ko and dax_cxl.ko out of tree
+#   make check          set up, build, and run every test in QEMU
+#   make demo           boot the mixed scenario and print who owns what
+#
+# Without KDIR the project's own kernel is used (built on first use, cached
+# under $(DAXO_CACHE)). KDIR must be a configured and built 7.3 tree (or its
+# O= build directory) with CONFIG_RUST=y and the source of drivers/dax and
+# drivers/cxl available.
+
+RUSTC ?= /usr/bin/rustc
+DAXO_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/dax-ownership
+BINDGEN ?= $(DAXO_CACHE)/bindgen-0.72.1/bin/bindgen
+LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
+export DAXO_CACHE LIBCLANG_PATH
+
+KMAKE = $(MAKE) -C "$$kdir" M=$(CURDIR) RUSTC=$(RUSTC) HOSTRUSTC=$(RUSTC) \
+	BINDGEN=$(BINDGEN)
+# The kernel directory: KDIR, or the project's kernel (built if needed).
+GETKDIR = kdir="$(KDIR)"; \
+	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
+		kdir=$$(scripts/kernel.sh) || exit 1; fi
+
+.PHONY: all modules clean check demo setup kernel
+
+all: modules
+
+modules:
+	@$(GETKDIR); $(KMAKE) modules
+
+clean:
+	@$(GETKDIR); $(KMAKE) clean
+
+setup:
+	@scripts/setup-host.sh
+
+kernel: setup
+	@scripts/kernel.sh
+
+check:
+	@scripts/check.sh
+
+demo:
+	@scripts/demo.sh

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Raw bindings to the DAX and CXL C APIs the drivers need.
+//!
+//! Generated at build time by bindgen from the kernel's own headers (see
+//! `ffi/Kbuild.bindgen`); items the kernel crate already binds come from
+//! [`kernel::bindings`], so pointers pass between the two without casts.
+//! Only the safe wrappers next to this file use them.
+
+#![allow(
+    dead_code,
+    non_camel_case_types,
+    non_upper_case_globals,
+    non_snake_case,
+    improper_ctypes,
+    unreachable_pub,
+    unsafe_op_in_unsafe_fn,
+    clippy::all,
+    clippy::undocumented_unsafe_blocks
+)]
+
+#[allow(unused_imports)]
+use kernel::bindings::*;
+#[allow(unused_imports)]
+use kernel::ffi;
+
+include!(env!("DAXO_BINDINGS"));

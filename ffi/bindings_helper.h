@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C declarations the Rust drivers call that the kernel crate does not
+ * bind itself. bindgen reads this at build time (ffi/Kbuild.bindgen).
+ */
+#include <linux/dax.h>
+#include <linux/memregion.h>
+#include <linux/platform_device.h>
+#include "drivers/dax/bus.h"
+#include "drivers/cxl/cxl.h"

@@ -1,0 +1,204 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest-side helpers for the scenarios. The scenario itself arrives as
+# /daxo/scenario.sh (an archive the host appends to the initrd) and defines
+# stage1() and, for two-stage scenarios, stage2().
+#
+# Output protocol on /dev/ttyS1, read by scripts/harness.py:
+#   KTAP lines ("ok N - ...", "not ok N - ...") for every guest step;
+#   "@@ snap LABEL" ... "@@ end" blocks carrying raw state to judge;
+#   "@@ done" when the guest has finished.
+
+DAXO_OUT=/dev/ttyS1
+daxo_n=0
+
+out() { echo "$*" > $DAXO_OUT; }
+
+cmdline_arg() { # name -> value of daxo.NAME= on the kernel command line
+	tr ' ' '\n' < /proc/cmdline | sed -n "s/^daxo\.$1=//p" | tail -n 1
+}
+
+ok() { daxo_n=$((daxo_n + 1)); out "ok $daxo_n - $*"; }
+notok() { daxo_n=$((daxo_n + 1)); out "not ok $daxo_n - $*"; }
+
+# step DESCRIPTION COMMAND...: run a command, report it as one KTAP line.
+step() {
+	local what=$1 log
+	shift
+	if log=$("$@" 2>&1); then
+		ok "$what"
+	else
+		notok "$what"
+		echo "$log" | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+}
+
+# expect_fail DESCRIPTION COMMAND...: the command must fail.
+expect_fail() {
+	local what=$1
+	shift
+	if "$@" > /dev/null 2>&1; then notok "$what (unexpectedly succeeded)"; return 1; fi
+	ok "$what"
+}
+
+# settle: wait until device probing and module work are quiescent.
+settle() {
+	local i
+	# A write to /sys/bus/cxl/flush waits for the CXL port work.
+	[ -e /sys/bus/cxl/flush ] && echo 1 > /sys/bus/cxl/flush 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q . /sys/kernel/debug/devices_deferred 2>/dev/null || break
+		sleep 0.2
+	done
+	sleep ${1:-1}
+}
+
+load() { # modules in order
+	local m
+	for m in "$@"; do
+		step "modprobe $m" modprobe "$m" || return 1
+	done
+}
+
+unload() {
+	local m
+	for m in "$@"; do
+		step "rmmod $m" rmmod "$m" || return 1
+	done
+}
+
+# udev_up: what udev does at boot. mdev listens for uevents and loads the
+# module for every MODALIAS; a coldplug pass replays "add" for the devices
+# that exist already. The two DAX drivers under test (and kmem, which would
+# online the memory) are blacklisted for alias loading: scenarios load them
+# by name, in the order they test.
+udev_up() {
+	printf '%s\n' 'blacklist dax_hmem' 'blacklist dax_cxl' 'blacklist kmem' \
+		> /etc/modprobe.d/daxo.conf
+	echo '$MODALIAS=.* 0:0 0660 @modprobe -b "$MODALIAS"' > /etc/mdev.conf
+	mdev -d
+	find /sys/devices -name uevent | while read -r u; do
+		echo add > "$u"
+	done
+	settle 2
+	ok "udev: $(wc -l < /proc/modules) modules loaded"
+}
+
+# The endpoint decoder X.0 of memdev $1 (e.g. mem0 -> decoder3.0).
+endpoint_decoder() {
+	local port
+	port=$(basename "$(readlink -f /sys/bus/cxl/devices/$1)"/endpoint*)
+	[ -d "/sys/bus/cxl/devices/$port" ] || return 1
+	ls -d /sys/bus/cxl/devices/$port/decoder*.0 | head -n 1 | xargs basename
+}
+
+# The root decoder of the CXL window that starts at $1 (hex).
+root_decoder_at() {
+	local d
+	for d in /sys/bus/cxl/devices/root0/decoder0.*; do
+		[ "$(cat $d/start)" = "$1" ] && { basename $d; return 0; }
+	done
+	return 1
+}
+
+# create_ram_region ROOTDECODER SIZE MEMDEV...: create and commit a ram
+# region through the sysfs ABI (cxl-cli 76 cannot create ram regions).
+# Prints the region name.
+create_ram_region() {
+	local rd=$1 size=$2 ways region ed i=0 c=/sys/bus/cxl/devices
+	shift 2
+	ways=$#
+	region=$(cat $c/$rd/create_ram_region) || return 1
+	echo "$region" > $c/$rd/create_ram_region || return 1
+	echo 4096 > $c/$region/interleave_granularity || return 1
+	echo $ways > $c/$region/interleave_ways || return 1
+	for m in "$@"; do
+		ed=$(endpoint_decoder $m) || { echo "no endpoint decoder for $m" >&2; return 1; }
+		echo ram > $c/$ed/mode || return 1
+		printf '0x%x\n' $((size / ways)) > $c/$ed/dpa_size || return 1
+	done
+	printf '0x%x\n' $size > $c/$region/size || return 1
+	for m in "$@"; do
+		ed=$(endpoint_decoder $m)
+		echo $ed > $c/$region/target$i || return 1
+		i=$((i + 1))
+	done
+	echo 1 > $c/$region/commit || return 1
+	echo "$region"
+}
+
+# region_step ROOTDECODER SIZE MEMDEV...: create_ram_region as a KTAP step.
+region_step() {
+	local r
+	if r=$(create_ram_region "$@" 2>/tmp/err); then
+		ok "region $r committed: $(cat /sys/bus/cxl/devices/$r/resource) size $(cat /sys/bus/cxl/devices/$r/size)"
+	else
+		notok "create ram region on $1 size $2 for $3"
+		sed 's/^/# /' /tmp/err > $DAXO_OUT
+		return 1
+	fi
+}
+
+# snapshot LABEL: emit the raw state the host judges ownership from.
+snapshot() {
+	local f d
+	settle 1
+	out "@@ snap $1"
+	out "@@ file /proc/iomem"
+	cat /proc/iomem > $DAXO_OUT
+	out "@@ file hmem"
+	for d in /sys/bus/platform/devices/hmem.*; do
+		[ -e "$d" ] || continue
+		echo "$(basename $d) driver=$(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
+	done
+	out "@@ file dax"
+	for d in /sys/bus/dax/devices/*; do
+		[ -e "$d" ] || continue
+		for f in $d/mapping*; do
+			[ -e "$f" ] || continue
+			echo "$(basename $d) $(cat $f/start) $(cat $f/end) $(readlink -f $d)" > $DAXO_OUT
+		done
+	done
+	out "@@ file cxl-regions"
+	for d in /sys/bus/cxl/devices/region*; do
+		[ -e "$d" ] || continue
+		echo "$(basename $d) $(cat $d/resource) $(cat $d/size) $(cat $d/commit) driver=$(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
+	done
+	out "@@ file daxctl"
+	daxctl list -RDu > $DAXO_OUT 2>&1
+	out "@@ file modules"
+	cat /proc/modules > $DAXO_OUT
+	out "@@ end"
+}
+
+# kexec_stage2 CMDLINE...: kexec into this same kernel and initramfs with
+# the given extra command line (the Soft Reserved ranges, usually).
+kexec_stage2() {
+	local cmdline
+	cmdline="$(sed 's/daxo.stage=[0-9]*//' /proc/cmdline) daxo.stage=2 $*"
+	(cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o \
+		-path ./tmp \) -prune -o -print | cpio -o -H newc 2>/dev/null |
+		gzip -1 > /tmp/initrd.gz)
+	step "kexec load" kexec -l /daxo/bzImage --initrd=/tmp/initrd.gz \
+		--command-line="$cmdline" || return 1
+	out "# kexec into stage 2"
+	sync
+	kexec -e
+	notok "kexec -e returned"
+}
+
+daxo_main() {
+	local stage
+	stage=$(cmdline_arg stage)
+	stage=${stage:-1}
+	out "KTAP version 1"
+	out "# daxo scenario $(cmdline_arg scenario) stage $stage impl $(cmdline_arg impl)"
+	. /daxo/scenario.sh
+	if [ "$stage" = 1 ]; then
+		stage1
+	else
+		stage2
+	fi
+	out "1..$daxo_n"
+	out "@@ done"
+}

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot scenarios in QEMU with emulated CXL Type-3 devices and judge them.
+
+Each scenario (scripts/scenarios.py) names a topology, the Soft Reserved
+ranges firmware would describe, a guest script per stage and the owner every
+range must end with. The guest reports its own steps as KTAP and dumps raw
+state (/proc/iomem, hmem devices, dax devices, CXL regions, `daxctl list`)
+on a second serial port; this side decides who owns each range and fails
+the scenario on any kernel WARNING, BUG, Oops or lockdep report.
+
+Usage: harness.py --kdir KDIR --impl c|ours [--only a,b] [--list]
+"""
+
+import argparse
+import gzip
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402
+
+BOOT_TIMEOUT = 150  # seconds for a whole scenario, both stages
+KERNEL_PROBLEMS = re.compile(
+    r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|"
+    r"possible circular locking|possible recursive locking|"
+    r"inconsistent lock state|suspicious RCU usage|"
+    r"INFO: task .* blocked|UBSAN:|KASAN:|kmemleak:.*new suspected)")
+
+
+# ----------------------------------------------------------------- QEMU
+
+def qemu_cmd(kdir, topo, initrd, append, console, results):
+    """The QEMU command line for a topology (see scenarios.TOPOLOGIES)."""
+    accel = "kvm" if os.access("/dev/kvm", os.R_OK | os.W_OK) else "tcg"
+    cmd = [
+        "qemu-system-x86_64", "-machine", f"q35,cxl=on,accel={accel}",
+        "-cpu", "max", "-smp", "2", "-m", "2G,maxmem=8G,slots=4",
+        "-display", "none", "-no-reboot", "-monitor", "none",
+        "-kernel", os.path.join(kdir, "arch/x86/boot/bzImage"),
+        "-initrd", initrd, "-append", append,
+        "-serial", f"file:{console}", "-serial", f"file:{results}",
+    ]
+    bus_nr = 12
+    fmw = []
+    for h, devices in enumerate(topo["bridges"]):
+        hb = f"cxl.{h + 1}"
+        cmd += ["-device", f"pxb-cxl,bus_nr={bus_nr},bus=pcie.0,id={hb}"]
+        bus_nr += 20
+        # At least two root ports per host bridge: auto-assembly after
+        # kexec fails with one.
+        nports = max(2, len(devices))
+        for p in range(nports):
+            cmd += ["-device",
+                    f"cxl-rp,port={p},bus={hb},id=rp{h}{p},chassis=0,slot={h * 8 + p + 2}"]
+        for d, size in enumerate(devices):
+            mem = f"cxlmem{h}{d}"
+            cmd += ["-object", f"memory-backend-ram,id={mem},share=on,size={size}",
+                    "-device", f"cxl-type3,bus=rp{h}{d},volatile-memdev={mem},id=cxl-vmem{h}{d}"]
+        fmw.append(f"cxl-fmw.{h}.targets.0={hb},cxl-fmw.{h}.size=4G")
+    for f in fmw:
+        cmd += ["-M", f]
+    return cmd
+
+
+def cpio_archive(files):
+    """A gzip'ed newc cpio archive holding {path: text} (for the scenario)."""
+    buf = io.BytesIO()
+    ino = 1000
+
+    def entry(name, data, mode):
+        nonlocal ino
+        ino += 1
+        name_b = name.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08X}" for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
+        buf.write(hdr.encode() + name_b)
+        buf.write(b"\0" * ((4 - (110 + len(name_b)) % 4) % 4))
+        buf.write(data)
+        buf.write(b"\0" * ((4 - len(data) % 4) % 4))
+
+    for path, text in files.items():
+        entry(path, text.encode(), 0o100644)
+    entry("TRAILER!!!", b"", 0)
+    return gzip.compress(buf.getvalue(), 1)
+
+
+# ------------------------------------------------------------ the guest
+
+def parse_results(text):
+    """Split the results port into KTAP steps and state snapshots."""
+    steps, snaps, done = [], {}, False
+    snap, cur = None, None
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        if line.startswith("@@ snap "):
+            snap = snaps.setdefault(line[8:].strip(), {})
+            cur = None
+        elif line.startswith("@@ file ") and snap is not None:
+            cur = snap.setdefault(line[8:].strip(), [])
+        elif line == "@@ end":
+            snap, cur = None, None
+        elif line == "@@ done":
+            done = True
+        elif cur is not None:
+            cur.append(line)
+        else:
+            m = re.match(r"^(not ok|ok) \d+ - (.*)$", line)
+            if m:
+                steps.append((m.group(1) == "ok", m.group(2)))
+            elif line.startswith("# "):
+                steps.append((None, line[2:]))
+    return steps, snaps, done
+
+
+def parse_iomem(lines):
+    """[(depth, start, end, name)] from /proc/iomem."""
+    out = []
+    for line in lines:
+        m = re.match(r"^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+        if m:
+            out.append((len(m.group(1)) // 2, int(m.group(2), 16),
+                        int(m.group(3), 16), m.group(4)))
+    return out
+
+
+def owners(snap, start, size):
+    """Who owns [start, start+size): a list of (kind, detail) claims.
+
+    A claim is a dax device overlapping the range; its kind comes from its
+    sysfs path: .../hmem_platform.0/hmem.N/... is HMEM, .../regionN/
+    dax_regionN/... is CXL.
+    """
+    end = start + size - 1
+    claims = []
+    for line in snap.get("dax", []):
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        name, s, e, path = parts[0], int(parts[1], 16), int(parts[2], 16), parts[3]
+        if e < start or s > end:
+            continue
+        if re.search(r"/hmem_platform\.\d+/hmem\.\d+/", path):
+            claims.append(("hmem", name, s, e, path))
+        elif re.search(r"/region\d+/dax_region\d+/", path):
+            claims.append(("cxl", name, s, e, path))
+        else:
+            claims.append(("other", name, s, e, path))
+    return claims
+
+
+def daxctl_paths(snap):
+    """{dax device name: region path} from `daxctl list -RDu`."""
+    text = "\n".join(snap.get("daxctl", []))
+    try:
+        data = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError:
+        return None
+    if isinstance(data, dict):
+        data = [data]
+    paths = {}
+    for region in data:
+        for dev in region.get("devices", []):
+            paths[dev.get("chardev")] = region.get("path", "")
+    return paths
+
+
+def judge_range(snap, start, size, want):
+    """Problems (strings) with the ownership of one range; [] when right."""
+    problems = []
+    rng = f"[{start:#x}-{start + size - 1:#x}]"
+    claims = owners(snap, start, size)
+    kinds = sorted({c[0] for c in claims})
+    if want == "none":
+        if claims:
+            problems.append(f"{rng}: expected no owner, found {kinds}")
+        return problems
+    if kinds != [want]:
+        problems.append(f"{rng}: expected owner {want}, found "
+                        f"{kinds or 'none'} ({', '.join(c[1] for c in claims)})")
+        return problems
+    end = start + size - 1
+    if not any(c[2] <= start and c[3] >= end for c in claims):
+        problems.append(f"{rng}: {want} devices cover only part of it")
+    # daxctl must agree with sysfs on the region the device hangs off.
+    paths = daxctl_paths(snap)
+    if paths is None:
+        problems.append("daxctl list -RDu printed no valid JSON")
+    else:
+        for c in claims:
+            p = paths.get(c[1])
+            pat = r"/hmem\.\d+$" if want == "hmem" else r"/region\d+/dax_region\d+$"
+            if p is None or not re.search(pat, p):
+                problems.append(f"{rng}: daxctl shows {c[1]} under {p!r}, not {want}")
+    # /proc/iomem: a CXL owner's range lies inside a CXL region entry.
+    if want == "cxl":
+        iomem = parse_iomem(snap.get("/proc/iomem", []))
+        if not any(re.match(r"region\d+$", r[3]) and r[1] <= start and r[2] >= end
+                   for r in iomem):
+            problems.append(f"{rng}: no CXL region entry covers it in /proc/iomem")
+    if want == "hmem":
+        hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
+        if not hm:
+            problems.append(f"{rng}: no hmem.N platform device bound to hmem")
+    return problems
+
+
+def judge(scn, steps, snaps, done, console):
+    """All problems of one scenario run."""
+    problems = []
+    if not done:
+        problems.append("the guest did not finish (timeout or crash)")
+    for ok, what in steps:
+        if ok is False:
+            problems.append(f"guest step failed: {what}")
+    for label, expect in scn["expect"].items():
+        snap = snaps.get(label)
+        if snap is None:
+            problems.append(f"no snapshot '{label}' from the guest")
+            continue
+        hmem_wanted = 0
+        for (start, size, want) in expect:
+            problems += judge_range(snap, start, size, want)
+            hmem_wanted += want == "hmem"
+        hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
+        if len(hm) != hmem_wanted:
+            problems.append(f"{label}: {len(hm)} bound hmem devices, expected {hmem_wanted}")
+    for check in scn.get("console", []):
+        if not re.search(check, console):
+            problems.append(f"console lacks /{check}/")
+    for line in console.splitlines():
+        if KERNEL_PROBLEMS.search(line):
+            problems.append(f"kernel: {line.strip()}")
+            break
+    return problems
+
+
+def owner_table(scn, snaps):
+    """Rows a person reads: SR range, owner, device, for every snapshot."""
+    rows = []
+    for label, expect in scn["expect"].items():
+        snap = snaps.get(label, {})
+        for (start, size, want) in expect:
+            claims = owners(snap, start, size)
+            rng = f"{start:#x}-{start + size - 1:#x}"
+            if not claims:
+                rows.append((label, rng, "NONE", "-", want))
+            for kind, name, _s, _e, path in claims:
+                parent = re.search(r"/(hmem\.\d+|region\d+)/", path)
+                dev = f"{name} ({parent.group(1) if parent else path})"
+                rows.append((label, rng, kind.upper(), dev, want))
+    return rows
+
+
+def print_table(rows):
+    head = ("when", "Soft Reserved range", "owner", "device", "expected")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
+    for r in [head] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def run(kdir, impl, name, scn, logdir, table=False):
+    """Boot one scenario; return (problems, seconds)."""
+    topo = scenarios.TOPOLOGIES[scn["topology"]]
+    script = scenarios.guest_script(scn)
+    append = " ".join([
+        "console=ttyS0", "loglevel=7", "panic=-1", "oops=panic",
+        f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
+        scn.get("stage1_cmdline", ""),
+    ]).strip()
+    os.makedirs(logdir, exist_ok=True)
+    console = os.path.join(logdir, f"{impl}-{name}.console.log")
+    results = os.path.join(logdir, f"{impl}-{name}.results.log")
+    for f in (console, results):
+        if os.path.exists(f):
+            os.unlink(f)
+    with tempfile.TemporaryDirectory() as tmp:
+        initrd = os.path.join(tmp, "initrd")
+        with open(initrd, "wb") as out:
+            for part in ("base", impl):
+                with open(os.path.join(kdir, "daxo", f"{part}.cpio.gz"), "rb") as f:
+                    out.write(f.read())
+            out.write(cpio_archive({"daxo/scenario.sh": script}))
+        cmd = qemu_cmd(kdir, topo, initrd, append, console, results)
+        t0 = time.monotonic()
+        try:
+            subprocess.run(cmd, timeout=BOOT_TIMEOUT, check=False,
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+        except subprocess.TimeoutExpired:
+            pass
+        secs = time.monotonic() - t0
+    text = open(results, errors="replace").read() if os.path.exists(results) else ""
+    con = open(console, errors="replace").read() if os.path.exists(console) else ""
+    steps, snaps, done = parse_results(text)
+    if table:
+        print(f"# {impl}/{name}: {scn['title']}")
+        print_table(owner_table(scn, snaps))
+    return judge(scn, steps, snaps, done, con), secs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kdir", required=True)
+    ap.add_argument("--impl", action="append", choices=["c", "ours"])
+    ap.add_argument("--only", default="")
+    ap.add_argument("--logdir", default=None)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--table", action="store_true",
+                    help="print the owner of every range, as a table")
+    ap.add_argument("--summary", help="write 'passed failed xfailed' here")
+    args = ap.parse_args()
+    if args.list:
+        for name, scn in scenarios.SCENARIOS.items():
+            print(f"{name}: {scn['title']}")
+        return 0
+    logdir = args.logdir or os.path.join(args.kdir, "daxo", "logs")
+    only = [s for s in args.only.split(",") if s]
+    passed = failed = xfailed = xpassed = 0
+    n = 0
+    todo = [(impl, name, scn) for impl in (args.impl or ["c"])
+            for name, scn in scenarios.SCENARIOS.items()
+            if not only or name in only]
+    print(f"TAP version 13\n1..{len(todo)}", flush=True)
+    for impl, name, scn in todo:
+        n += 1
+        problems, secs = run(args.kdir, impl, name, scn, logdir, args.table)
+        xfail = scn.get("xfail", {}).get(impl)
+        label = f"{impl}/{name} {scn['title']} ({secs:.0f}s)"
+        if problems and xfail:
+            xfailed += 1
+            print(f"not ok {n} - {label} # TODO known failure of the {impl} "
+                  f"implementation: {xfail}")
+        elif problems:
+            failed += 1
+            print(f"not ok {n} - {label}")
+        elif xfail:
+            xpassed += 1
+            failed += 1
+            print(f"not ok {n} - {label} # expected to fail ({xfail}) but passed")
+        else:
+            passed += 1
+            print(f"ok {n} - {label}")
+        for p in problems:
+            print(f"#   {p}")
+        if problems and not xfail:
+            print(f"#   logs: {logdir}/{impl}-{name}.{{console,results}}.log")
+        sys.stdout.flush()
+    print(f"# scenarios: {passed} passed, {failed} failed, {xfailed} known failures (XFAIL)")
+    if args.summary:
+        with open(args.summary, "w") as f:
+            f.write(f"{passed} {failed} {xfailed}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

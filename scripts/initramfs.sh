@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest initramfs pieces for a kernel build directory.
+#
+#   scripts/initramfs.sh KDIR [OURS_DIR]
+#
+# Writes into KDIR/daxo/:
+#   base.cpio.gz   busybox, kmod, kexec, cxl, daxctl (+ their libraries),
+#                  the guest scripts, bzImage (for kexec) and the kernel's
+#                  modules: this is the C anchor module set;
+#   c.cpio.gz      (empty overlay: the C anchor as the kernel built it);
+#   ours.cpio.gz   overlay replacing dax_hmem.ko and dax_cxl.ko by the
+#                  project's modules from OURS_DIR, with modules.dep redone.
+# The kernel unpacks concatenated archives in order, so the initrd for a
+# boot is base + one overlay + the scenario's own archive.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KDIR=$(cd "$1" && pwd)
+OURS=${2:-}
+OUT=$KDIR/daxo
+kver=$(cat "$KDIR/include/config/kernel.release")
+mods=$KDIR/modroot/lib/modules/$kver
+
+mkdir -p "$OUT"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkcpio() { # dir archive
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --quiet --reproducible) | gzip -1 > "$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+copy_bin() { # binary dest-dir
+	local bin=$1 dst=$2 lib
+	install -D -m755 "$bin" "$work/root$dst/$(basename "$bin")"
+	for lib in $(ldd "$bin" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
+		[ -f "$work/root$lib" ] || install -D -m644 "$lib" "$work/root$lib"
+	done
+}
+
+r=$work/root
+mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib64,daxo}
+install -m755 /bin/busybox "$r/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+done
+copy_bin /usr/bin/kmod /usr/bin
+for a in modprobe insmod rmmod lsmod modinfo depmod; do
+	rm -f "$r/bin/$a"; ln -sf /usr/bin/kmod "$r/sbin/$a"
+done
+copy_bin /usr/sbin/kexec /usr/sbin
+copy_bin /usr/bin/cxl /usr/bin
+copy_bin /usr/bin/daxctl /usr/bin
+mkdir -p "$r/etc/modprobe.d" "$r/etc/depmod.d"
+install -m755 "$DAXO_TOP/scripts/guest/init" "$r/init"
+install -m644 "$DAXO_TOP/scripts/guest/lib.sh" "$r/daxo/lib.sh"
+install -m644 "$KDIR/arch/x86/boot/bzImage" "$r/daxo/bzImage"
+mkdir -p "$r/lib/modules"
+cp -a "$mods" "$r/lib/modules/"
+rm -f "$r/lib/modules/$kver"/{build,source}
+mkcpio "$r" "$OUT/base.cpio.gz"
+
+# The C anchor overlay: nothing to replace.
+mkdir -p "$work/c"
+mkcpio "$work/c" "$OUT/c.cpio.gz"
+
+if [ -n "$OURS" ]; then
+	o=$work/ours
+	mkdir -p "$o/lib/modules"
+	cp -a "$mods" "$o/lib/modules/"
+	rm -f "$o/lib/modules/$kver"/{build,source}
+	for m in dax_hmem dax_cxl; do
+		f=$(find "$o/lib/modules/$kver" -name "$m.ko")
+		[ -n "$f" ] || daxo_die "the kernel has no $m.ko to replace"
+		src_ko=$(find "$OURS" -name "$m.ko" -not -path "*/.git/*" | head -n 1)
+		[ -n "$src_ko" ] || daxo_die "no $m.ko under $OURS (make modules first)"
+		install -m644 "$src_ko" "$f"
+		strip --strip-debug "$f"
+	done
+	depmod -b "$o" "$kver"
+	# Keep only what differs from the base archive.
+	find "$o/lib/modules/$kver" -type f ! -name 'modules.*' ! -name dax_hmem.ko \
+		! -name dax_cxl.ko -delete
+	mkcpio "$o" "$OUT/ours.cpio.gz"
+fi
+echo "$OUT"

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Fetch, configure and build the kernel the scenarios boot.
+#
+#   scripts/kernel.sh [VARIANT]    prints the build directory (KDIR)
+#
+# The source is Debian's linux-source-7.3 (else the newest 7.x there, and we
+# say so), unpacked once under $DAXO_CACHE/src. The build lives in
+# $DAXO_CACHE/build/<version>-<variant>-<hash>, where the hash covers the
+# config fragments and the project's kernel patches: it is rebuilt only when
+# one of those, or the version, changes.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+VARIANT=${1:-base}
+FRAGS="$DAXO_TOP/scripts/config/base.config"
+[ "$VARIANT" = base ] || FRAGS="$FRAGS $DAXO_TOP/scripts/config/$VARIANT.config"
+PATCHES=$(ls "$DAXO_TOP"/scripts/patches/*.patch 2>/dev/null || true)
+
+tarball=/usr/src/linux-source-7.3.tar.xz
+if [ ! -f "$tarball" ]; then
+	tarball=$(ls /usr/src/linux-source-7.*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$tarball" ] || daxo_die "no /usr/src/linux-source-7.*.tar.xz (run scripts/setup-host.sh)"
+	daxo_log "linux-source-7.3 is not available; using $(basename "$tarball")"
+fi
+name=$(basename "$tarball" .tar.xz)
+
+# Unpack (once per tarball contents).
+src=$DAXO_CACHE/src/$name
+stamp=$(stat -c '%s-%Y' "$tarball")
+if [ "$(cat "$src/.daxo-unpacked" 2>/dev/null)" != "$stamp" ]; then
+	daxo_log "unpacking $tarball"
+	rm -rf "$src.tmp" "$src"
+	mkdir -p "$src.tmp"
+	tar -xf "$tarball" -C "$src.tmp"
+	mv "$src.tmp/$name" "$src"
+	rmdir "$src.tmp"
+	echo "$stamp" > "$src/.daxo-unpacked"
+fi
+kver=$(make -s -C "$src" kernelversion)
+
+# Patched source tree, one per patch set (the pristine tree stays pristine
+# for `make patches` and for KDIR users).
+phash=$(cat /dev/null $PATCHES | sha256sum | cut -c1-12)
+tree=$src
+if [ -n "$PATCHES" ]; then
+	tree=$DAXO_CACHE/src/$name-p$phash
+	if [ ! -f "$tree/.daxo-patched" ]; then
+		daxo_log "applying project patches to a copy of $name"
+		rm -rf "$tree"
+		cp -a "$src" "$tree"
+		for p in $PATCHES; do
+			patch -s -p1 -d "$tree" < "$p" || daxo_die "patch $p does not apply to $kver"
+		done
+		touch "$tree/.daxo-patched"
+	fi
+fi
+
+hash=$( (echo "$kver"; cat $FRAGS $PATCHES) | sha256sum | cut -c1-12)
+out=$DAXO_CACHE/build/$kver-$VARIANT-$hash
+if [ -f "$out/.daxo-built" ]; then
+	echo "$out"
+	exit 0
+fi
+
+# shellcheck disable=SC2046
+kmake() { make -s -C "$tree" O="$out" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"; }
+
+daxo_log "configuring $kver ($VARIANT) in $out"
+mkdir -p "$out"
+kmake tinyconfig >/dev/null
+kmake rustavailable >&2 || daxo_die "the Rust toolchain is not usable for $kver (see above)"
+# shellcheck disable=SC2086
+(cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .config $FRAGS >/dev/null)
+kmake olddefconfig >/dev/null
+
+# Every requested option must have survived olddefconfig.
+bad=0
+for f in $FRAGS; do
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$out/.config" && { daxo_log "$opt wanted off, got: $(grep "^$opt=" "$out/.config")"; bad=1; } ;;
+		CONFIG_*=*) grep -qx "$line" "$out/.config" || { daxo_log "$line did not stick (got: $(grep "^${line%%=*}=" "$out/.config" || echo unset))"; bad=1; } ;;
+		esac
+	done < "$f"
+done
+[ "$bad" = 0 ] || daxo_die "kernel configuration incomplete"
+
+daxo_log "building $kver ($VARIANT): bzImage modules"
+kmake bzImage modules >&2
+rm -rf "$out/modroot"
+kmake INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+touch "$out/.daxo-built"
+echo "$out"

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The scenarios: layouts of Soft Reserved (SR) memory over CXL, and who must
+own each range in the end.
+
+A scenario has:
+  title       one line for the report;
+  topology    a key of TOPOLOGIES;
+  sr          [(start, size)]: the SR ranges firmware describes in the boot
+              that is judged (memmap=SIZE%START+0xefffffff);
+  stage1      guest shell run at first boot; a two-stage scenario creates
+              and commits regions here, then calls `kexec_stage2`, so the
+              regions are committed at boot as firmware would leave them;
+  stage2      guest shell for the kexec'ed boot (two-stage scenarios only);
+  expect      {snapshot label: [(start, size, owner)]}, owner one of
+              "cxl", "hmem", "none";
+  xfail       {implementation: why}: a known failure of that implementation,
+              reported as XFAIL; the expectation itself is never weakened;
+  console     regexes the kernel log must match.
+"""
+
+M = 1 << 20
+G = 1 << 30
+W0 = 0x390000000  # CXL window 0 with -m 2G,maxmem=8G and one 4G window
+
+# Host bridges, each a list of volatile Type-3 device sizes.
+TOPOLOGIES = {
+    "one-hb": {"bridges": [[256 * M, 256 * M]]},
+}
+
+
+def memmap(ranges):
+    return " ".join(f"memmap={size // M}M%{start:#x}+0xefffffff"
+                    for start, size in ranges)
+
+
+def boot_sr(ranges):
+    """Kernel command line for a boot that has these SR ranges."""
+    return memmap(ranges)
+
+
+# Guest snippets.
+BRING_UP = "udev_up"
+LOAD_HMEM_CXL = "load dax_hmem dax_cxl"
+
+
+def two_stage(regions, sr, then):
+    """Stage 1 commits `regions` [(size, [memdevs])] in window 0; stage 2
+    boots with the SR ranges and runs `then`."""
+    s1 = [BRING_UP, "rd=$(root_decoder_at 0x%x)" % W0]
+    for size, devs in regions:
+        s1.append(f"region_step $rd {size} {' '.join(devs)} || return")
+    s1.append(f'kexec_stage2 "{boot_sr(sr)}"')
+    return {"stage1": s1, "stage2": [BRING_UP] + then}
+
+
+SR_REGION = (W0, 256 * M)            # exactly the region committed on mem0
+SR_BIG = (W0, 512 * M)               # larger than that region
+SR_UNCOVERED = (W0 + 512 * M, 256 * M)  # in the window, no region; not adjacent
+
+SCENARIOS = {
+    "a": {
+        "title": "no SR; a region created from userspace after boot -> CXL",
+        "topology": "one-hb",
+        "sr": [],
+        "stage1": [BRING_UP, LOAD_HMEM_CXL,
+                   "rd=$(root_decoder_at 0x%x)" % W0,
+                   f"region_step $rd {256 * M} mem0", "snapshot final"],
+        "expect": {"final": [(W0, 256 * M, "cxl")]},
+    },
+    "b": {
+        "title": "SR over the window, no region -> HMEM",
+        "topology": "one-hb",
+        "sr": [SR_REGION],
+        "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+        "expect": {"final": [(*SR_REGION, "hmem")]},
+    },
+    "c": {
+        "title": "SR equal to a committed region -> CXL",
+        "topology": "one-hb",
+        "sr": [SR_REGION],
+        **two_stage([(256 * M, ["mem0"])], [SR_REGION],
+                    [LOAD_HMEM_CXL, "snapshot final"]),
+        "expect": {"final": [(*SR_REGION, "cxl")]},
+    },
+    "d": {
+        "title": "SR larger than the committed region -> HMEM; the region's DAX claim fails",
+        "topology": "one-hb",
+        "sr": [SR_BIG],
+        **two_stage([(256 * M, ["mem0"])], [SR_BIG],
+                    [LOAD_HMEM_CXL, "snapshot final"]),
+        "expect": {"final": [(*SR_BIG, "hmem")]},
+    },
+    "e": {
+        "title": "two SR ranges, one equal to a region, one uncovered -> CXL and HMEM",
+        "topology": "one-hb",
+        "sr": [SR_REGION, SR_UNCOVERED],
+        **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                    [LOAD_HMEM_CXL, "snapshot final"]),
+        "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    },
+    "f": {
+        "title": "SR outside every CXL window -> HMEM at once",
+        "topology": "one-hb",
+        "sr": [(1 * G, 256 * M)],
+        "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+        "expect": {"final": [(1 * G, 256 * M, "hmem")]},
+    },
+    "g": {
+        "title": "as (e), dax_cxl loaded before dax_hmem",
+        "topology": "one-hb",
+        "sr": [SR_REGION, SR_UNCOVERED],
+        **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                    ["load dax_cxl dax_hmem", "snapshot final"]),
+        "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    },
+    "h": {
+        "title": "as (e), then both modules unloaded and reloaded",
+        "topology": "one-hb",
+        "sr": [SR_REGION, SR_UNCOVERED],
+        **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                    [LOAD_HMEM_CXL, "snapshot boot",
+                     "unload dax_cxl dax_hmem", LOAD_HMEM_CXL,
+                     "snapshot reload"]),
+        "expect": {
+            "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+            "reload": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+        },
+        "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on reload "
+                       "(did_probe stays set, so the range is left to CXL)"},
+    },
+}
+
+# Single-stage scenarios boot directly with their SR ranges.
+for _scn in SCENARIOS.values():
+    if "stage2" not in _scn:
+        _scn["stage1_cmdline"] = boot_sr(_scn["sr"])
+
+
+def guest_script(scn):
+    """The /daxo/scenario.sh for a scenario."""
+    out = ["# generated by scripts/scenarios.py", "stage1() {"]
+    out += [f"\t{line}" for line in scn["stage1"]]
+    out += ["}", "stage2() {"]
+    out += [f"\t{line}" for line in scn.get("stage2", ["notok 'no stage 2'"])]
+    out += ["}", ""]
+    return "\n".join(out)
