@@ -36,7 +36,7 @@ copy_bin() { # binary dest-dir
 	local bin=$1 dst=$2 lib
 	install -D -m755 "$bin" "$work/root$dst/$(basename "$bin")"
 	for lib in $(ldd "$bin" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}'); do
-		[ -f "$work/root$lib" ] || install -D -m644 "$lib" "$work/root$lib"
+		[ -f "$work/root$lib" ] || install -D -m755 "$lib" "$work/root$lib"
 	done
 }
 

@@ -89,6 +89,9 @@ SCENARIOS = {
         **two_stage([(256 * M, ["mem0"])], [SR_BIG],
                     [LOAD_HMEM_CXL, "snapshot final"]),
         "expect": {"final": [(*SR_BIG, "hmem")]},
+        # The shared DAX-region resource tree refuses the second claimant.
+        "console": [r"cxl_dax_region dax_region\d+: probe with driver "
+                    r"cxl_dax_region failed with error -\d+"],
     },
     "e": {
         "title": "two SR ranges, one equal to a region, one uncovered -> CXL and HMEM",

@@ -84,20 +84,29 @@ udev_up() {
 	ok "udev: $(wc -l < /proc/modules) modules loaded"
 }
 
-# The endpoint decoder X.0 of memdev $1 (e.g. mem0 -> decoder3.0).
+# The first endpoint decoder of memdev $1 (e.g. mem0 -> decoder3.0): the
+# endpoint port whose uport is that memdev.
 endpoint_decoder() {
-	local port
-	port=$(basename "$(readlink -f /sys/bus/cxl/devices/$1)"/endpoint*)
-	[ -d "/sys/bus/cxl/devices/$port" ] || return 1
-	ls -d /sys/bus/cxl/devices/$port/decoder*.0 | head -n 1 | xargs basename
+	local ep
+	for ep in /sys/bus/cxl/devices/endpoint*; do
+		[ "$(basename "$(readlink -f $ep/uport)")" = "$1" ] || continue
+		basename "$(ls -d $ep/decoder*.0 | head -n 1)"
+		return 0
+	done
+	return 1
 }
 
-# The root decoder of the CXL window that starts at $1 (hex).
+# The root decoder of the CXL window that starts at $1 (hex); waits up to
+# 20 s for cxl_acpi to publish it.
 root_decoder_at() {
-	local d
-	for d in /sys/bus/cxl/devices/root0/decoder0.*; do
-		[ "$(cat $d/start)" = "$1" ] && { basename $d; return 0; }
+	local d i
+	for i in $(seq 100); do
+		for d in /sys/bus/cxl/devices/root0/decoder0.*; do
+			[ "$(cat $d/start 2>/dev/null)" = "$1" ] && { basename $d; return 0; }
+		done
+		sleep 0.2
 	done
+	echo "no root decoder at $1" >&2
 	return 1
 }
 
@@ -105,7 +114,7 @@ root_decoder_at() {
 # region through the sysfs ABI (cxl-cli 76 cannot create ram regions).
 # Prints the region name.
 create_ram_region() {
-	local rd=$1 size=$2 ways region ed i=0 c=/sys/bus/cxl/devices
+	local rd=$1 size=$2 ways region ed i c=/sys/bus/cxl/devices
 	shift 2
 	ways=$#
 	region=$(cat $c/$rd/create_ram_region) || return 1
@@ -113,17 +122,25 @@ create_ram_region() {
 	echo 4096 > $c/$region/interleave_granularity || return 1
 	echo $ways > $c/$region/interleave_ways || return 1
 	for m in "$@"; do
-		ed=$(endpoint_decoder $m) || { echo "no endpoint decoder for $m" >&2; return 1; }
+		for i in $(seq 100); do
+			ed=$(endpoint_decoder $m) && break
+			sleep 0.2
+		done
+		[ -n "$ed" ] || { echo "no endpoint decoder for $m" >&2; return 1; }
 		echo ram > $c/$ed/mode || return 1
 		printf '0x%x\n' $((size / ways)) > $c/$ed/dpa_size || return 1
 	done
 	printf '0x%x\n' $size > $c/$region/size || return 1
+	i=0
 	for m in "$@"; do
 		ed=$(endpoint_decoder $m)
 		echo $ed > $c/$region/target$i || return 1
 		i=$((i + 1))
 	done
 	echo 1 > $c/$region/commit || return 1
+	# What `cxl enable-region` does: attach the region driver, which
+	# publishes the cxl_dax_region device.
+	echo $region > $c/../drivers/cxl_region/bind || return 1
 	echo "$region"
 }
 
@@ -154,8 +171,8 @@ snapshot() {
 	out "@@ file dax"
 	for d in /sys/bus/dax/devices/*; do
 		[ -e "$d" ] || continue
-		for f in $d/mapping*; do
-			[ -e "$f" ] || continue
+		for f in $d/mapping[0-9]*; do
+			[ -d "$f" ] || continue
 			echo "$(basename $d) $(cat $f/start) $(cat $f/end) $(readlink -f $d)" > $DAXO_OUT
 		done
 	done
@@ -176,8 +193,9 @@ snapshot() {
 kexec_stage2() {
 	local cmdline
 	cmdline="$(sed 's/daxo.stage=[0-9]*//' /proc/cmdline) daxo.stage=2 $*"
-	(cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o \
-		-path ./tmp \) -prune -o -print | cpio -o -H newc 2>/dev/null |
+	# The running root, repacked: -xdev keeps the mount points of /proc,
+	# /sys, /dev and /tmp but not what is mounted there.
+	(cd / && find . -xdev | cpio -o -H newc 2>/dev/null |
 		gzip -1 > /tmp/initrd.gz)
 	step "kexec load" kexec -l /daxo/bzImage --initrd=/tmp/initrd.gz \
 		--command-line="$cmdline" || return 1
