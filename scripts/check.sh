@@ -10,7 +10,7 @@ cd "$DAXO_TOP"
 
 # Implementations whose scenarios run. "ours" joins once the Rust drivers
 # exist (the modules are still skeletons: built, not booted).
-IMPLS=${DAXO_IMPLS:-c}
+IMPLS=${DAXO_IMPLS:-c ours}
 
 t0=$(date +%s)
 scripts/setup-host.sh

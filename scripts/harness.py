@@ -100,7 +100,10 @@ def parse_results(text):
     snap, cur = None, None
     for line in text.splitlines():
         line = line.rstrip("\r")
-        if line.startswith("@@ snap "):
+        if line.startswith("@@ kunit "):
+            snap = snaps.setdefault("kunit:" + line[9:].strip(), {})
+            cur = snap.setdefault("results", [])
+        elif line.startswith("@@ snap "):
             snap = snaps.setdefault(line[8:].strip(), {})
             cur = None
         elif line.startswith("@@ file ") and snap is not None:
@@ -212,8 +215,8 @@ def judge_range(snap, start, size, want):
     return problems
 
 
-def judge(scn, steps, snaps, done, console):
-    """All problems of one scenario run."""
+def judge(scn, steps, snaps, done, console, counts):
+    """All problems of one scenario run (and test counts into `counts`)."""
     problems = []
     if not done:
         problems.append("the guest did not finish (timeout or crash)")
@@ -232,6 +235,18 @@ def judge(scn, steps, snaps, done, console):
         hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
         if len(hm) != hmem_wanted:
             problems.append(f"{label}: {len(hm)} bound hmem devices, expected {hmem_wanted}")
+    for suite in scn.get("kunit", []):
+        lines = snaps.get("kunit:" + suite, {}).get("results", [])
+        cases = [re.match(r"^\s+(not ok|ok) \d+ (\S+)", l) for l in lines]
+        cases = [m for m in cases if m]
+        if not cases:
+            problems.append(f"KUnit suite {suite}: no results")
+        for m in cases:
+            if m.group(1) != "ok" and "# SKIP" not in m.string:
+                problems.append(f"KUnit {suite}.{m.group(2)} failed")
+                counts["kunit_failed"] = counts.get("kunit_failed", 0) + 1
+            else:
+                counts["kunit_passed"] = counts.get("kunit_passed", 0) + 1
     for check in scn.get("console", []):
         if not re.search(check, console):
             problems.append(f"console lacks /{check}/")
@@ -303,7 +318,9 @@ def run(kdir, impl, name, scn, logdir, table=False):
     if table:
         print(f"# {impl}/{name}: {scn['title']}")
         print_table(owner_table(scn, snaps))
-    return judge(scn, steps, snaps, done, con), secs
+    counts = {}
+    problems = judge(scn, steps, snaps, done, con, counts)
+    return problems, secs, counts
 
 
 def main():
@@ -324,14 +341,20 @@ def main():
     logdir = args.logdir or os.path.join(args.kdir, "daxo", "logs")
     only = [s for s in args.only.split(",") if s]
     passed = failed = xfailed = xpassed = 0
+    kunit_passed = kunit_failed = 0
     n = 0
     todo = [(impl, name, scn) for impl in (args.impl or ["c"])
             for name, scn in scenarios.SCENARIOS.items()
-            if not only or name in only]
+            if (not only or name in only) and impl in scn["impls"]]
     print(f"TAP version 13\n1..{len(todo)}", flush=True)
     for impl, name, scn in todo:
         n += 1
-        problems, secs = run(args.kdir, impl, name, scn, logdir, args.table)
+        problems, secs, counts = run(args.kdir, impl, name, scn, logdir, args.table)
+        kp, kf = counts.get("kunit_passed", 0), counts.get("kunit_failed", 0)
+        if kp or kf:
+            print(f"# {impl}/{name}: KUnit {kp} passed, {kf} failed")
+            kunit_passed += kp
+            kunit_failed += kf
         xfail = scn.get("xfail", {}).get(impl)
         label = f"{impl}/{name} {scn['title']} ({secs:.0f}s)"
         if problems and xfail:
@@ -354,9 +377,11 @@ def main():
             print(f"#   logs: {logdir}/{impl}-{name}.{{console,results}}.log")
         sys.stdout.flush()
     print(f"# scenarios: {passed} passed, {failed} failed, {xfailed} known failures (XFAIL)")
+    if kunit_passed or kunit_failed:
+        print(f"# KUnit cases: {kunit_passed} passed, {kunit_failed} failed")
     if args.summary:
         with open(args.summary, "w") as f:
-            f.write(f"{passed} {failed} {xfailed}\n")
+            f.write(f"{passed + kunit_passed} {failed + kunit_failed} {xfailed}\n")
     return 1 if failed else 0
 
 

@@ -79,10 +79,16 @@ if [ -n "$OURS" ]; then
 		install -m644 "$src_ko" "$f"
 		strip --strip-debug "$f"
 	done
+	# The KUnit tests of the ownership decision ride along.
+	kunit=$(find "$OURS" -name dax_ownership_kunit.ko -not -path "*/.git/*" | head -n 1)
+	if [ -n "$kunit" ]; then
+		install -D -m644 "$kunit" "$o/lib/modules/$kver/extra/dax_ownership_kunit.ko"
+		strip --strip-debug "$o/lib/modules/$kver/extra/dax_ownership_kunit.ko"
+	fi
 	depmod -b "$o" "$kver"
 	# Keep only what differs from the base archive.
 	find "$o/lib/modules/$kver" -type f ! -name 'modules.*' ! -name dax_hmem.ko \
-		! -name dax_cxl.ko -delete
+		! -name dax_cxl.ko ! -name dax_ownership_kunit.ko -delete
 	mkcpio "$o" "$OUT/ours.cpio.gz"
 fi
 echo "$OUT"

@@ -15,8 +15,14 @@ A scenario has:
               "cxl", "hmem", "none";
   xfail       {implementation: why}: a known failure of that implementation,
               reported as XFAIL; the expectation itself is never weakened;
-  console     regexes the kernel log must match.
+  console     regexes the kernel log must match;
+  kunit       KUnit suites whose every case must pass;
+  impls       implementations it runs against (default DRIVER_IMPLS).
 """
+
+# Implementations the driver scenarios run against. The Rust modules join
+# when they are more than skeletons.
+DRIVER_IMPLS = ["c"]
 
 M = 1 << 20
 G = 1 << 30
@@ -133,8 +139,19 @@ SCENARIOS = {
     },
 }
 
+SCENARIOS["kunit"] = {
+    "title": "KUnit: the ownership decision and ledger",
+    "topology": "one-hb",
+    "sr": [],
+    "stage1": ["kunit dax_ownership_kunit dax_ownership"],
+    "expect": {},
+    "kunit": ["dax_ownership"],
+    "impls": ["ours"],
+}
+
 # Single-stage scenarios boot directly with their SR ranges.
 for _scn in SCENARIOS.values():
+    _scn.setdefault("impls", DRIVER_IMPLS)
     if "stage2" not in _scn:
         _scn["stage1_cmdline"] = boot_sr(_scn["sr"])
 

@@ -188,6 +188,15 @@ snapshot() {
 	out "@@ end"
 }
 
+# kunit MODULE SUITE: load a KUnit test module (its suites run at load)
+# and pass the suite's KTAP results on.
+kunit() {
+	step "modprobe $1" modprobe "$1" || return 1
+	out "@@ kunit $2"
+	cat /sys/kernel/debug/kunit/$2/results > $DAXO_OUT 2>&1
+	out "@@ end"
+}
+
 # kexec_stage2 CMDLINE...: kexec into this same kernel and initramfs with
 # the given extra command line (the Soft Reserved ranges, usually).
 kexec_stage2() {

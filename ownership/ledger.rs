@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The record of what was decided, range by range.
+
+use super::policy::{Owner, Policy, Verdict};
+use super::range::PhysRange;
+use kernel::prelude::*;
+
+/// One decided range.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Entry {
+    /// The Soft Reserved range.
+    pub(crate) range: PhysRange,
+    /// Its owner and why, or why it was rejected.
+    pub(crate) verdict: Verdict,
+}
+
+/// Counts for the one-line summary after a resolution.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) struct Summary {
+    /// All ranges seen.
+    pub(crate) ranges: usize,
+    /// Ranges CXL owns.
+    pub(crate) cxl: usize,
+    /// Ranges HMEM owns.
+    pub(crate) hmem: usize,
+    /// Ranges rejected as degenerate.
+    pub(crate) rejected: usize,
+}
+
+/// What the last resolution decided, under which policy.
+pub(crate) struct Ledger {
+    policy: Policy,
+    entries: KVec<Entry>,
+}
+
+impl Ledger {
+    /// An empty ledger for `policy`.
+    pub(crate) const fn new(policy: Policy) -> Self {
+        Self {
+            policy,
+            entries: KVec::new(),
+        }
+    }
+
+    /// The policy the entries were decided under.
+    pub(crate) const fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// Record one decided range.
+    pub(crate) fn record(&mut self, range: PhysRange, verdict: Verdict) -> Result {
+        self.entries.push(Entry { range, verdict }, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Forget everything (a new resolution starts).
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// The decided ranges, in walk order.
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry of the range exactly `range`, if decided.
+    pub(crate) fn find(&self, range: &PhysRange) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.range == *range)
+    }
+
+    /// The owner of any decided range that overlaps `range`.
+    pub(crate) fn owner_overlapping(&self, range: &PhysRange) -> Option<(Owner, PhysRange)> {
+        self.entries.iter().find_map(|e| match e.verdict {
+            Ok(d) if e.range.overlaps(range) => Some((d.owner, e.range)),
+            _ => None,
+        })
+    }
+
+    /// How many ranges went where.
+    pub(crate) fn summary(&self) -> Summary {
+        let mut s = Summary {
+            ranges: self.entries.len(),
+            ..Summary::default()
+        };
+        for e in self.entries.iter() {
+            match e.verdict {
+                Ok(d) if d.owner == Owner::Cxl => s.cxl += 1,
+                Ok(_) => s.hmem += 1,
+                Err(_) => s.rejected += 1,
+            }
+        }
+        s
+    }
+}

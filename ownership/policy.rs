@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The ownership policies and the decision over all ranges at once.
+
+use super::range::PhysRange;
+use kernel::prelude::*;
+
+/// How Soft Reserved ranges that meet a CXL window are shared out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Policy {
+    /// A committed CXL region that fully contains a range gets it; any
+    /// other range goes to HMEM. Linux 7.3's behaviour and the default.
+    PerRange,
+    /// All or nothing (the seed patch's policy): if any range that meets a
+    /// CXL window is not fully contained by a committed region, HMEM owns
+    /// every range; otherwise CXL owns the ones in its regions.
+    Strict,
+}
+
+impl Policy {
+    /// The policy named `name` (`per-range` or `strict`).
+    pub(crate) fn from_name(name: &[u8]) -> Option<Self> {
+        match name {
+            b"per-range" => Some(Self::PerRange),
+            b"strict" => Some(Self::Strict),
+            _ => None,
+        }
+    }
+
+    /// The name the module parameter uses.
+    pub(crate) const fn name(&self) -> &'static str {
+        match self {
+            Self::PerRange => "per-range",
+            Self::Strict => "strict",
+        }
+    }
+}
+
+/// The driver that ends up owning a range.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Owner {
+    /// `dax_cxl`, through the committed CXL region that contains it.
+    Cxl,
+    /// `dax_hmem`, through an `hmem.N` platform device.
+    Hmem,
+}
+
+/// Why a range went to its owner.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Reason {
+    /// It meets no CXL window, so no CXL region can ever claim it.
+    OutsideCxlWindows,
+    /// A committed CXL region contains all of it.
+    ContainedByRegion,
+    /// It meets a CXL window, but no committed region contains all of it.
+    NotContained,
+    /// Strict policy: this range is contained by a region, but `missed`
+    /// is not, so HMEM takes every range.
+    StrictFallback {
+        /// The first range (in walk order) that no region contains.
+        missed: PhysRange,
+    },
+}
+
+impl Reason {
+    /// A short phrase for messages and the ownership report.
+    pub(crate) const fn describe(&self) -> &'static str {
+        match self {
+            Self::OutsideCxlWindows => "outside every CXL window",
+            Self::ContainedByRegion => "contained by a committed CXL region",
+            Self::NotContained => "not fully contained by a committed CXL region",
+            Self::StrictFallback { .. } => "strict policy: another range was not contained",
+        }
+    }
+}
+
+/// The owner of one range and why.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Decision {
+    /// Who owns the range.
+    pub(crate) owner: Owner,
+    /// Why.
+    pub(crate) reason: Reason,
+}
+
+/// Why a range could not be decided at all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Rejection {
+    /// `end < start`, or a size of zero: there is no memory to own.
+    Degenerate,
+}
+
+/// The outcome for one range.
+pub(crate) type Verdict = core::result::Result<Decision, Rejection>;
+
+/// What the kernel says about one Soft Reserved range.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Facts {
+    /// The range as firmware described it.
+    pub(crate) range: PhysRange,
+    /// It intersects at least one CXL window (`IORES_DESC_CXL`).
+    pub(crate) meets_cxl_window: bool,
+    /// One committed CXL region contains all of it.
+    pub(crate) contained_by_region: bool,
+}
+
+impl Facts {
+    /// Whether this range, if valid, can go to CXL on its own merits.
+    const fn cxl_claims(&self) -> bool {
+        self.meets_cxl_window && self.contained_by_region
+    }
+
+    /// Whether this range is a miss for the strict policy.
+    const fn is_miss(&self) -> bool {
+        self.range.is_valid() && self.meets_cxl_window && !self.contained_by_region
+    }
+}
+
+/// Decide every range in one pass over all of them.
+///
+/// Returns one verdict per input, in the same order. Nothing is decided
+/// range by range against a moving state: the strict policy looks at all
+/// facts before it gives any verdict, so no order of ranges can leave one
+/// of them with neither owner.
+///
+/// Linear in the number of ranges.
+pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
+    let mut verdicts = KVec::with_capacity(facts.len(), GFP_KERNEL)?;
+    let missed = match policy {
+        Policy::PerRange => None,
+        Policy::Strict => facts.iter().find(|f| f.is_miss()).map(|f| f.range),
+    };
+    for f in facts {
+        let verdict = if !f.range.is_valid() {
+            Err(Rejection::Degenerate)
+        } else if !f.meets_cxl_window {
+            Ok(Decision {
+                owner: Owner::Hmem,
+                reason: Reason::OutsideCxlWindows,
+            })
+        } else if !f.cxl_claims() {
+            Ok(Decision {
+                owner: Owner::Hmem,
+                reason: Reason::NotContained,
+            })
+        } else if let Some(missed) = missed {
+            Ok(Decision {
+                owner: Owner::Hmem,
+                reason: Reason::StrictFallback { missed },
+            })
+        } else {
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::ContainedByRegion,
+            })
+        };
+        verdicts.push(verdict, GFP_KERNEL)?;
+    }
+    Ok(verdicts)
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of `ownership/`: the decision over Soft Reserved ranges and
+//! the ledger. The platform is a model (CXL windows and committed regions
+//! as plain ranges), so every layout can be tried without hardware.
+
+use kernel::prelude::*;
+
+// The tests use a part of the ownership API only.
+#[allow(dead_code, unused_imports)]
+#[path = "../../ownership/mod.rs"]
+mod ownership;
+
+mod model;
+
+module! {
+    type: OwnershipKunit,
+    name: "dax_ownership_kunit",
+    authors: ["dax-ownership developers"],
+    description: "KUnit tests of the Soft Reserved ownership decision",
+    license: "GPL v2",
+}
+
+struct OwnershipKunit;
+
+impl kernel::Module for OwnershipKunit {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(OwnershipKunit)
+    }
+}
+
+#[kunit_tests(dax_ownership)]
+mod tests {
+    use super::model::{mib, Model, W0};
+    use super::ownership::{
+        decide, Decision, Ledger, Owner, PhysRange, Policy, Reason, Rejection, Verdict,
+    };
+    use kernel::prelude::*;
+
+    const CXL: Verdict = Ok(Decision {
+        owner: Owner::Cxl,
+        reason: Reason::ContainedByRegion,
+    });
+    const HMEM_MISS: Verdict = Ok(Decision {
+        owner: Owner::Hmem,
+        reason: Reason::NotContained,
+    });
+    const HMEM_OUTSIDE: Verdict = Ok(Decision {
+        owner: Owner::Hmem,
+        reason: Reason::OutsideCxlWindows,
+    });
+
+    fn r(start: u64, size: u64) -> PhysRange {
+        PhysRange::with_size(start, size).unwrap()
+    }
+
+    /// Decide `sr` on a platform with one 4 GiB window at W0 and `regions`.
+    fn run(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Verdict> {
+        let windows = [r(W0, 4096 * mib(1))];
+        let model = Model::new(&windows, regions);
+        decide(&model.facts(sr).unwrap(), policy).unwrap()
+    }
+
+    #[test]
+    fn no_ranges() {
+        assert!(run(&[], &[r(W0, mib(256))], Policy::PerRange).is_empty());
+        assert!(run(&[], &[], Policy::Strict).is_empty());
+    }
+
+    #[test]
+    fn outside_every_window_is_hmem() {
+        let v = run(&[r(0x4000_0000, mib(256))], &[], Policy::PerRange);
+        assert_eq!(v[0], HMEM_OUTSIDE);
+    }
+
+    #[test]
+    fn in_window_disjoint_from_region_is_hmem() {
+        let v = run(&[r(W0 + mib(512), mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn exact_region_is_cxl() {
+        let v = run(&[r(W0, mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], CXL);
+    }
+
+    #[test]
+    fn inside_larger_region_is_cxl() {
+        let v = run(&[r(W0 + mib(64), mib(64))], &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], CXL);
+    }
+
+    #[test]
+    fn larger_than_region_is_hmem() {
+        let v = run(&[r(W0, mib(512))], &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn partial_overlap_at_start_is_hmem() {
+        // The range starts before the region and ends inside it.
+        let v = run(&[r(W0, mib(256))], &[r(W0 + mib(128), mib(256))], Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn partial_overlap_at_end_is_hmem() {
+        // The range starts inside the region and ends after it.
+        let v = run(&[r(W0 + mib(128), mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn straddling_the_window_end_is_hmem() {
+        let end = W0 + 4096 * mib(1);
+        let v = run(&[r(end - mib(128), mib(256))], &[], Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn two_ranges_one_covered() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], CXL);
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn adjacent_regions_do_not_contain_together() {
+        // Two regions back to back cover the range, but neither contains
+        // it whole: a range has one owner, so it goes to HMEM.
+        let regions = [r(W0, mib(256)), r(W0 + mib(256), mib(256))];
+        let v = run(&[r(W0 + mib(128), mib(256))], &regions, Policy::PerRange);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn many_ranges() {
+        // 1024 ranges of 2 MiB, every other one exactly a region.
+        let mut sr = KVec::new();
+        let mut regions = KVec::new();
+        for i in 0..1024u64 {
+            let range = r(W0 + i * mib(4), mib(2));
+            sr.push(range, GFP_KERNEL).unwrap();
+            if i % 2 == 0 {
+                regions.push(range, GFP_KERNEL).unwrap();
+            }
+        }
+        let v = run(&sr, &regions, Policy::PerRange);
+        assert_eq!(v.len(), 1024);
+        for (i, verdict) in v.iter().enumerate() {
+            assert_eq!(*verdict, if i % 2 == 0 { CXL } else { HMEM_MISS });
+        }
+    }
+
+    #[test]
+    fn degenerate_ranges_are_rejected() {
+        let sr = [
+            PhysRange::new(W0 + mib(8), W0 + mib(4)), // end < start
+            r(W0, mib(256)),
+        ];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], Err(Rejection::Degenerate));
+        assert_eq!(v[1], CXL);
+        assert!(PhysRange::with_size(W0, 0).is_none());
+        assert!(PhysRange::with_size(u64::MAX, 2).is_none());
+    }
+
+    #[test]
+    fn strict_one_miss_flips_all() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Hmem,
+                reason: Reason::StrictFallback { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn strict_all_contained_is_cxl() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &sr, Policy::Strict);
+        assert_eq!(v[0], CXL);
+        assert_eq!(v[1], CXL);
+    }
+
+    #[test]
+    fn strict_flip_leaves_outside_ranges_alone() {
+        let sr = [r(0x4000_0000, mib(256)), r(W0, mib(512))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        assert_eq!(v[0], HMEM_OUTSIDE);
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn strict_order_does_not_matter() {
+        // The miss comes first or last: the outcome is the same.
+        let a = [r(W0 + mib(512), mib(256)), r(W0, mib(256))];
+        let b = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let regions = [r(W0, mib(256))];
+        for sr in [&a, &b] {
+            let v = run(sr, &regions, Policy::Strict);
+            assert!(v.iter().all(|d| matches!(d, Ok(d) if d.owner == Owner::Hmem)));
+        }
+    }
+
+    #[test]
+    fn policy_names() {
+        assert_eq!(Policy::from_name(b"per-range"), Some(Policy::PerRange));
+        assert_eq!(Policy::from_name(b"strict"), Some(Policy::Strict));
+        assert_eq!(Policy::from_name(b"Strict"), None);
+        assert_eq!(Policy::from_name(b""), None);
+        assert_eq!(Policy::Strict.name(), "strict");
+    }
+
+    #[test]
+    fn ledger_summary_and_lookup() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256)), PhysRange::new(2, 1)];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        let mut ledger = Ledger::new(Policy::PerRange);
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            ledger.record(*range, *verdict).unwrap();
+        }
+        let s = ledger.summary();
+        assert_eq!((s.ranges, s.cxl, s.hmem, s.rejected), (3, 1, 1, 1));
+        assert_eq!(
+            ledger.owner_overlapping(&r(W0 + mib(600), mib(2))),
+            Some((Owner::Hmem, sr[1]))
+        );
+        assert_eq!(ledger.owner_overlapping(&r(W0 + mib(300), mib(2))), None);
+        assert!(ledger.find(&sr[0]).is_some());
+        ledger.clear();
+        assert!(ledger.entries().is_empty());
+    }
+
+    #[test]
+    fn range_arithmetic() {
+        let a = r(W0, mib(256));
+        assert_eq!(a.size(), mib(256));
+        assert!(a.contains(&a));
+        assert!(!a.contains(&r(W0, mib(257))));
+        assert!(a.overlaps(&r(W0 + mib(255), mib(2))));
+        assert!(!a.overlaps(&r(W0 + mib(256), mib(2))));
+        assert_eq!(PhysRange::new(0, u64::MAX).size(), u64::MAX);
+        assert_eq!(PhysRange::new(5, 4).size(), 0);
+    }
+}
