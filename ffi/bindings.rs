@@ -8,19 +8,20 @@
 //! Only the safe wrappers next to this file use them.
 
 #![allow(
+    unreachable_pub,
+    missing_docs,
     dead_code,
     non_camel_case_types,
     non_upper_case_globals,
     non_snake_case,
     improper_ctypes,
-    unreachable_pub,
     unsafe_op_in_unsafe_fn,
     clippy::all,
     clippy::undocumented_unsafe_blocks
 )]
 
 #[allow(unused_imports)]
-use kernel::bindings::*;
+pub(crate) use kernel::bindings::*;
 #[allow(unused_imports)]
 use kernel::ffi;
 

@@ -8,3 +8,10 @@
 #include <linux/platform_device.h>
 #include "drivers/dax/bus.h"
 #include "drivers/cxl/cxl.h"
+
+/*
+ * Constants bindgen cannot evaluate from their macros (BIT(), shifts of
+ * casts), as plain const objects. They come out as DAXO_* constants.
+ */
+const unsigned long DAXO_IORESOURCE_DAX_KMEM = IORESOURCE_DAX_KMEM;
+const unsigned long DAXO_PMD_SIZE = PMD_SIZE;

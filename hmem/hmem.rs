@@ -2,33 +2,67 @@
 
 //! HMEM DAX: direct access to "specific purpose" (Soft Reserved) memory.
 //!
-//! The Rust counterpart of `drivers/dax/hmem/hmem.c`. It decides, with
-//! `dax_cxl`, which driver owns every Soft Reserved range.
+//! The Rust counterpart of `drivers/dax/hmem/hmem.c`, under the same module
+//! name. Two drivers:
 //!
-//! Skeleton: the drivers arrive with the dax_hmem issue; this crate already
-//! builds against the generated DAX/CXL bindings.
+//! - `hmem_platform` binds the one device `device_hmem` registers for all
+//!   Soft Reserved ranges and decides, with [`ownership`], which of them
+//!   HMEM owns (see [`resolver`]);
+//! - `hmem` binds the `hmem.N` device created for each range HMEM owns and
+//!   turns it into a DAX region (see [`dax_driver`]).
+//!
+//! `dax_cxl` waits for the decision through `dax_hmem_flush_work()`.
 
-use kernel::prelude::*;
+use kernel::{driver, platform, prelude::*};
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
+#[allow(dead_code)]
+#[path = "../ffi/mod.rs"]
+mod ffi;
+
+#[allow(dead_code)]
+#[path = "../ownership/mod.rs"]
+mod ownership;
+
+mod dax_driver;
+mod glue;
+mod platform_driver;
+mod resolver;
 
 module! {
-    type: DaxHmem,
+    type: DaxHmemModule,
     name: "dax_hmem",
     authors: ["dax-ownership developers"],
-    description: "HMEM DAX: direct access to 'specific purpose' memory (Rust)",
+    description: "HMEM DAX: direct access to 'specific purpose' memory",
     license: "GPL v2",
+    alias: ["platform:hmem*", "platform:hmem_platform*"],
+    imports_ns: ["CXL"],
 }
 
-struct DaxHmem;
+/// The module: its queue and its two drivers.
+///
+/// Fields drop in order: `hmem_platform` first (which unregisters every
+/// `hmem.N` device), then `hmem`, then the queue (after a last flush).
+#[pin_data]
+struct DaxHmemModule {
+    #[pin]
+    hmem_platform: driver::Registration<platform::Adapter<platform_driver::HmemPlatformDriver>>,
+    #[pin]
+    hmem: ffi::platform_driver::RawPlatformDriver,
+    queue: glue::HmemQueue,
+}
 
-impl kernel::Module for DaxHmem {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!(
-            "skeleton; memregion_info is {} bytes\n",
-            core::mem::size_of::<bindings::memregion_info>()
-        );
-        Ok(DaxHmem)
+impl kernel::InPlaceModule for DaxHmemModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        glue::request_cxl_modules();
+        ffi::hmem::init_walk_lock();
+        try_pin_init!(Self {
+            queue: glue::HmemQueue::new()?,
+            hmem <- ffi::platform_driver::RawPlatformDriver::new(
+                c"hmem",
+                dax_driver::probe,
+                module,
+            ),
+            hmem_platform <- driver::Registration::new(c"hmem_platform", module),
+        })
     }
 }

@@ -12,6 +12,10 @@ pub(crate) mod ledger;
 pub(crate) mod policy;
 pub(crate) mod range;
 
+// Each crate that includes this module uses a part of it.
+#[allow(unused_imports)]
 pub(crate) use ledger::{Ledger, Summary};
+#[allow(unused_imports)]
 pub(crate) use policy::{decide, Decision, Facts, Owner, Policy, Reason, Rejection, Verdict};
+#[allow(unused_imports)]
 pub(crate) use range::PhysRange;

@@ -2,7 +2,7 @@
 
 //! Physical address ranges, inclusive at both ends like `struct resource`.
 
-use core::fmt;
+use kernel::fmt;
 
 /// A physical address range `[start, end]`, both ends included.
 ///

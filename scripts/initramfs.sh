@@ -10,7 +10,8 @@
 #                  modules: this is the C anchor module set;
 #   c.cpio.gz      (empty overlay: the C anchor as the kernel built it);
 #   ours.cpio.gz   overlay replacing dax_hmem.ko and dax_cxl.ko by the
-#                  project's modules from OURS_DIR, with modules.dep redone.
+#                  project's modules from OURS_DIR, with modules.dep redone;
+#   ours-hmem.cpio.gz  the same for dax_hmem.ko alone (C dax_cxl beside it).
 # The kernel unpacks concatenated archives in order, so the initrd for a
 # boot is base + one overlay + the scenario's own archive.
 set -euo pipefail
@@ -66,12 +67,15 @@ mkcpio "$r" "$OUT/base.cpio.gz"
 mkdir -p "$work/c"
 mkcpio "$work/c" "$OUT/c.cpio.gz"
 
-if [ -n "$OURS" ]; then
-	o=$work/ours
+# overlay NAME MODULE...: an archive that replaces the kernel's MODULEs by
+# the project's (found under $OURS), with modules.dep redone.
+overlay() {
+	local name=$1 o=$work/$1 m f src_ko kunit
+	shift
 	mkdir -p "$o/lib/modules"
 	cp -a "$mods" "$o/lib/modules/"
 	rm -f "$o/lib/modules/$kver"/{build,source}
-	for m in dax_hmem dax_cxl; do
+	for m in "$@"; do
 		f=$(find "$o/lib/modules/$kver" -name "$m.ko")
 		[ -n "$f" ] || daxo_die "the kernel has no $m.ko to replace"
 		src_ko=$(find "$OURS" -name "$m.ko" -not -path "*/.git/*" | head -n 1)
@@ -89,6 +93,11 @@ if [ -n "$OURS" ]; then
 	# Keep only what differs from the base archive.
 	find "$o/lib/modules/$kver" -type f ! -name 'modules.*' ! -name dax_hmem.ko \
 		! -name dax_cxl.ko ! -name dax_ownership_kunit.ko -delete
-	mkcpio "$o" "$OUT/ours.cpio.gz"
+	mkcpio "$o" "$OUT/$name.cpio.gz"
+}
+
+if [ -n "$OURS" ]; then
+	overlay ours dax_hmem dax_cxl		# both Rust modules
+	overlay ours-hmem dax_hmem		# Rust dax_hmem beside the C dax_cxl
 fi
 echo "$OUT"

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Questions about the iomem resource tree.
+
+use super::bindings;
+#[allow(unused_imports)]
+use crate::ownership::PhysRange;
+
+/// Whether `range` intersects any CXL window (`IORES_DESC_CXL`).
+pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
+    // SAFETY: region_intersects() only reads the resource tree, under its
+    // own lock; any range is a valid argument.
+    let rc = unsafe {
+        bindings::region_intersects(
+            range.start,
+            range.size() as usize,
+            bindings::IORESOURCE_MEM as _,
+            bindings::IORES_DESC_CXL as _,
+        )
+    };
+    rc != bindings::REGION_DISJOINT as i32
+}
+
+/// Whether `range` is still Soft Reserved memory the kernel set aside.
+pub(crate) fn is_soft_reserved(range: &PhysRange) -> bool {
+    // SAFETY: As above, a read-only query of the soft reserve tree.
+    let rc =
+        unsafe { bindings::region_intersects_soft_reserve(range.start, range.size() as usize) };
+    rc == bindings::REGION_INTERSECTS as i32
+}

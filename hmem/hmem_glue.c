@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C glue of the Rust dax_hmem module.
+ *
+ * What the kernel crate cannot express (yet), and nothing more:
+ *  - module parameters with sysfs permissions and a validating parser
+ *    (Rust module parameters are read-only and integer/bool only);
+ *  - an allocated ordered workqueue that can be flushed (the workqueue
+ *    crate only offers the system queues), and dax_hmem_flush_work()
+ *    exported to dax_cxl alone;
+ *  - request_module() (a variadic macro) and the CXL helpers whose
+ *    declaration is a static inline stub when CXL is configured out.
+ *
+ * The decisions all live in Rust (hmem.rs and ../ownership/).
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/workqueue.h>
+#include <linux/ioport.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include "drivers/cxl/cxl.h"
+#include "drivers/dax/bus.h"
+#include "hmem_glue.h"
+
+static bool region_idle;
+module_param_named(region_idle, region_idle, bool, 0644);
+MODULE_PARM_DESC(region_idle,
+		 "Create hmem DAX regions without devices (size 0) and not for kmem (default: N)");
+
+static int ownership_policy = DAXO_POLICY_DEFAULT;
+
+static const char *const policy_names[] = {
+	[DAXO_POLICY_PER_RANGE] = "per-range",
+	[DAXO_POLICY_STRICT] = "strict",
+};
+
+static int ownership_set(const char *val, const struct kernel_param *kp)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(policy_names); i++) {
+		if (sysfs_streq(val, policy_names[i])) {
+			*(int *)kp->arg = i;
+			return 0;
+		}
+	}
+	pr_err("dax_hmem: unknown ownership policy '%s': use 'per-range' or 'strict'\n",
+	       val);
+	return -EINVAL;
+}
+
+static int ownership_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", policy_names[*(int *)kp->arg]);
+}
+
+static const struct kernel_param_ops ownership_ops = {
+	.set = ownership_set,
+	.get = ownership_get,
+};
+
+module_param_cb(ownership, &ownership_ops, &ownership_policy, 0444);
+MODULE_PARM_DESC(ownership,
+		 "Who owns Soft Reserved ranges that meet CXL: per-range (default) or strict");
+
+bool daxo_hmem_region_idle(void)
+{
+	return READ_ONCE(region_idle);
+}
+
+int daxo_hmem_policy(void)
+{
+	return ownership_policy;
+}
+
+static struct workqueue_struct *dax_hmem_wq;
+
+struct workqueue_struct *daxo_hmem_wq_create(void)
+{
+	dax_hmem_wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
+	return dax_hmem_wq;
+}
+
+struct workqueue_struct *daxo_hmem_wq(void)
+{
+	return dax_hmem_wq;
+}
+
+void daxo_hmem_wq_destroy(void)
+{
+	destroy_workqueue(dax_hmem_wq);
+	dax_hmem_wq = NULL;
+}
+
+/**
+ * dax_hmem_flush_work() - wait until Soft Reserved ownership is resolved
+ *
+ * dax_cxl calls this before it registers its driver, so that it only ever
+ * probes regions after dax_hmem has decided who owns what. Calling it also
+ * makes dax_hmem load before dax_cxl.
+ */
+void dax_hmem_flush_work(void)
+{
+	flush_workqueue(dax_hmem_wq);
+}
+EXPORT_SYMBOL_FOR_MODULES(dax_hmem_flush_work, "dax_cxl");
+
+void daxo_hmem_request_cxl_modules(void)
+{
+	/*
+	 * Give cxl_acpi and cxl_pci a chance to start CXL topology discovery
+	 * before the Soft Reserved ranges are checked against CXL windows.
+	 */
+	if (daxo_hmem_cxl_enabled()) {
+		request_module("cxl_acpi");
+		request_module("cxl_pci");
+	}
+}
+
+bool daxo_hmem_cxl_enabled(void)
+{
+	return IS_ENABLED(CONFIG_DEV_DAX_CXL) || IS_ENABLED(CONFIG_DEV_DAX_CXL_RUST);
+}
+
+bool daxo_cxl_region_contains(u64 start, u64 end)
+{
+	struct resource res = DEFINE_RES_MEM(start, end - start + 1);
+
+	return cxl_region_contains_resource(&res);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The C glue of dax_hmem, as the Rust side (glue.rs) sees it. */
+#ifndef DAXO_HMEM_GLUE_H
+#define DAXO_HMEM_GLUE_H
+
+#include <linux/types.h>
+
+/* Values of the ownership parameter; ownership/policy.rs maps them. */
+#define DAXO_POLICY_PER_RANGE	0
+#define DAXO_POLICY_STRICT	1
+
+#ifdef CONFIG_DEV_DAX_HMEM_RUST_STRICT
+#define DAXO_POLICY_DEFAULT	DAXO_POLICY_STRICT
+#else
+#define DAXO_POLICY_DEFAULT	DAXO_POLICY_PER_RANGE
+#endif
+
+struct workqueue_struct;
+
+bool daxo_hmem_region_idle(void);
+int daxo_hmem_policy(void);
+struct workqueue_struct *daxo_hmem_wq_create(void);
+void daxo_hmem_wq_destroy(void);
+struct workqueue_struct *daxo_hmem_wq(void);
+void daxo_hmem_request_cxl_modules(void);
+bool daxo_hmem_cxl_enabled(void);
+bool daxo_cxl_region_contains(u64 start, u64 end);
+
+#endif /* DAXO_HMEM_GLUE_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The `hmem_platform` driver: binds the single device standing for all
+//! Soft Reserved ranges and starts the resolution of who owns them.
+
+use crate::ffi;
+use crate::resolver::Resolver;
+use kernel::{device::Core, platform, prelude::*, sync::Arc};
+
+/// The driver of the `hmem_platform` device.
+pub(crate) struct HmemPlatformDriver;
+
+/// What a binding of `hmem_platform` holds: the resolver, shut down (every
+/// `hmem.N` device unregistered) when the binding ends.
+pub(crate) struct Binding {
+    resolver: Arc<Resolver>,
+}
+
+impl Drop for Binding {
+    fn drop(&mut self) {
+        self.resolver.shutdown();
+    }
+}
+
+impl platform::Driver for HmemPlatformDriver {
+    type IdInfo = ();
+    type Data<'bound> = Binding;
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        let resolver = Resolver::new(pdev)?;
+        if ffi::hmem::did_probe(pdev) {
+            // Module reload or rebind after the boot-time resolution: the
+            // CXL topology has settled, decide every range now.
+            resolver.resolve_now()?;
+        } else {
+            // First binding since boot: register what CXL can never claim,
+            // defer the rest to one work item.
+            resolver.start()?;
+        }
+        Ok(Binding { resolver })
+    }
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The resolution: gather the facts about every Soft Reserved range, let
+//! [`ownership::decide`] give every range an owner in one pass, then act:
+//! one `hmem.N` device per range HMEM owns.
+//!
+//! At the first binding after boot, ranges that meet a CXL window wait for
+//! CXL: a single work item on the module's ordered queue waits for device
+//! probing to finish (cxl_acpi and cxl_pci were requested at module load),
+//! then decides all ranges. Later bindings (module reload, unbind/bind)
+//! decide at once, under the same policy.
+
+use crate::ffi::{self, hmem::SoftReserved, hmem_device::HmemDevice};
+use crate::glue;
+use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Reason, Verdict};
+use kernel::{
+    bindings,
+    device::Core,
+    new_mutex, new_work, platform,
+    prelude::*,
+    sync::{aref::ARef, Arc, Mutex},
+    workqueue::{Work, WorkItem},
+};
+
+/// The state of one binding of `hmem_platform`.
+#[pin_data]
+pub(crate) struct Resolver {
+    pdev: ARef<platform::Device>,
+    #[pin]
+    state: Mutex<State>,
+    #[pin]
+    work: Work<Resolver>,
+}
+
+struct State {
+    /// False once the binding ended: a late work item then does nothing.
+    alive: bool,
+    /// What the last resolution decided.
+    ledger: Ledger,
+    /// The `hmem.N` devices registered for ranges HMEM owns.
+    devices: KVec<HmemDevice>,
+}
+
+kernel::impl_has_work! {
+    impl HasWork<Self> for Resolver { self.work }
+}
+
+impl WorkItem for Resolver {
+    type Pointer = Arc<Resolver>;
+
+    fn run(this: Arc<Resolver>) {
+        // Relies on cxl_acpi and cxl_pci having been requested at load:
+        // once probing is quiet, CXL windows and committed regions exist.
+        // SAFETY: Called from a work item, holding no lock.
+        unsafe { bindings::wait_for_device_probe() };
+        if let Err(e) = this.resolve(Phase::Final) {
+            dev_err!(this.pdev.as_ref(), "Soft Reserved resolution failed: {:?}\n", e);
+        }
+    }
+}
+
+/// Which ranges a resolution decides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Probe at first binding: only ranges that meet no CXL window.
+    Early,
+    /// All ranges.
+    Final,
+}
+
+impl Resolver {
+    /// A resolver for `pdev`, the `hmem_platform` device.
+    pub(crate) fn new(pdev: &platform::Device<Core<'_>>) -> Result<Arc<Self>> {
+        Arc::pin_init(
+            pin_init!(Self {
+                pdev: pdev.into(),
+                state <- new_mutex!(State {
+                    alive: true,
+                    ledger: Ledger::new(glue::policy()),
+                    devices: KVec::new(),
+                }),
+                work <- new_work!("dax_hmem::Resolver::work"),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// First binding since boot: register the ranges no CXL window meets,
+    /// and queue the one work item that decides the others.
+    pub(crate) fn start(self: &Arc<Self>) -> Result {
+        if self.resolve(Phase::Early)? {
+            // Already queued is fine: one work item decides everything.
+            let _ = glue::queue().enqueue(self.clone());
+        }
+        Ok(())
+    }
+
+    /// Decide every range now.
+    pub(crate) fn resolve_now(&self) -> Result {
+        self.resolve(Phase::Final).map(|_| ())
+    }
+
+    /// End of the binding: unregister every `hmem.N` device (freeing their
+    /// ids) and make a pending work item a no-op.
+    pub(crate) fn shutdown(&self) {
+        let mut state = self.state.lock();
+        state.alive = false;
+        state.devices.clear();
+    }
+
+    /// Gather facts, decide, act. Returns whether ranges were left for the
+    /// final phase.
+    fn resolve(&self, phase: Phase) -> Result<bool> {
+        let dev = self.pdev.as_ref();
+        let ranges = ffi::hmem::soft_reserved_ranges(dev)?;
+        let cxl = glue::cxl_enabled();
+
+        let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
+        let mut nids = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
+        let mut deferred = false;
+        for sr in ranges.iter() {
+            let meets = cxl && sr.range.is_valid() && ffi::resource::meets_cxl_window(&sr.range);
+            if phase == Phase::Early && meets {
+                dev_dbg!(dev, "await CXL initial probe: {}\n", sr.range);
+                deferred = true;
+                continue;
+            }
+            let contained = meets && glue::cxl_region_contains(&sr.range);
+            facts.push(
+                Facts {
+                    range: sr.range,
+                    meets_cxl_window: meets,
+                    contained_by_region: contained,
+                },
+                GFP_KERNEL,
+            )?;
+            nids.push(sr.target_nid, GFP_KERNEL)?;
+        }
+        let policy = glue::policy();
+        let verdicts = ownership::decide(&facts, policy)?;
+
+        let mut state = self.state.lock();
+        if !state.alive {
+            return Ok(false);
+        }
+        if phase == Phase::Final {
+            state.ledger.clear();
+        }
+        for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
+            state.ledger.record(f.range, *verdict)?;
+            self.act(&mut state, f.range, *nid, verdict);
+        }
+        if phase == Phase::Final || !deferred {
+            let s = state.ledger.summary();
+            dev_info!(
+                dev,
+                "{} Soft Reserved ranges: {} to CXL, {} to HMEM ({} policy)\n",
+                s.ranges,
+                s.cxl,
+                s.hmem,
+                policy.name()
+            );
+            ffi::hmem::set_did_probe(&*self.pdev);
+        }
+        Ok(deferred)
+    }
+
+    /// Carry out one verdict.
+    fn act(&self, state: &mut State, range: PhysRange, nid: i32, verdict: &Verdict) {
+        let dev = self.pdev.as_ref();
+        let decision = match verdict {
+            Ok(d) => d,
+            Err(_) => {
+                dev_err!(dev, "ignoring degenerate Soft Reserved range {}\n", range);
+                return;
+            }
+        };
+        dev_dbg!(
+            dev,
+            "{} -> {:?}: {}\n",
+            range,
+            decision.owner,
+            decision.reason.describe()
+        );
+        if decision.reason == Reason::NotContained {
+            dev_warn!(
+                dev,
+                "{} meets a CXL window but no committed CXL region contains all of it; \
+                 HMEM owns it. Please report this platform to linux-cxl@vger.kernel.org\n",
+                range
+            );
+        }
+        if decision.owner != Owner::Hmem || state.devices.iter().any(|d| d.range() == range) {
+            return;
+        }
+        if !ffi::resource::is_soft_reserved(&range) {
+            dev_dbg!(dev, "{} is no longer Soft Reserved: skipped\n", range);
+            return;
+        }
+        match HmemDevice::register(dev, range, nid) {
+            Ok(hd) => {
+                if state.devices.push(hd, GFP_KERNEL).is_err() {
+                    // Dropping the device unregisters it again.
+                    dev_err!(dev, "out of memory recording the device for {}\n", range);
+                }
+            }
+            Err((step, e)) => {
+                dev_err!(dev, "{} failure for {}: {:?}\n", step.what(), range, e)
+            }
+        }
+    }
+}
+
+// Keep the type used by the ffi walk visible in docs.
+#[allow(dead_code)]
+type _SoftReserved = SoftReserved;
