@@ -2,34 +2,53 @@
 
 //! CXL DAX: direct access to CXL RAM regions.
 //!
-//! The Rust counterpart of `drivers/dax/cxl.c`: it turns committed CXL
-//! regions into device-dax, once `dax_hmem` has decided which Soft Reserved
-//! ranges CXL owns.
-//!
-//! Skeleton: the driver arrives with the dax_cxl issue; this crate already
-//! builds against the generated DAX/CXL bindings.
+//! The Rust counterpart of `drivers/dax/cxl.c`, under the same module name:
+//! a CXL driver for `cxl_dax_region` devices that turns each committed CXL
+//! RAM region into a DAX region. It registers only after `dax_hmem` has
+//! decided who owns the Soft Reserved ranges ([`registration`]), so a probe
+//! never waits and never defers for ownership reasons: a range HMEM owns is
+//! refused by the shared DAX-region tree, reported as -EBUSY ([`probe`]).
 
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::Arc};
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
+#[allow(dead_code)]
+#[path = "../ffi/mod.rs"]
+mod ffi;
+
+#[allow(dead_code)]
+#[path = "../ownership/mod.rs"]
+mod ownership;
+
+mod node;
+mod probe;
+mod registration;
 
 module! {
-    type: DaxCxl,
+    type: DaxCxlModule,
     name: "dax_cxl",
     authors: ["dax-ownership developers"],
-    description: "CXL DAX: direct access to CXL regions (Rust)",
+    description: "CXL DAX: direct access to CXL regions",
     license: "GPL",
+    // MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION); checked in registration.rs.
+    alias: ["cxl:t8*"],
+    imports_ns: ["CXL"],
 }
 
-struct DaxCxl;
+/// The module: the deferred registration of the CXL driver.
+struct DaxCxlModule {
+    registration: Arc<registration::Registration>,
+}
 
-impl kernel::Module for DaxCxl {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!(
-            "skeleton; cxl_dax_region is {} bytes\n",
-            core::mem::size_of::<bindings::cxl_dax_region>()
-        );
-        Ok(DaxCxl)
+impl kernel::Module for DaxCxlModule {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        Ok(Self {
+            registration: registration::Registration::start(module)?,
+        })
+    }
+}
+
+impl Drop for DaxCxlModule {
+    fn drop(&mut self) {
+        self.registration.stop();
     }
 }

@@ -9,48 +9,8 @@
 //! -ENOMEM.
 
 use super::bindings;
-use crate::ownership::PhysRange;
+use crate::ownership::{claim, Holder, PhysRange, RegionError};
 use kernel::{device::Device, prelude::*};
-
-/// Which driver holds a DAX region.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Holder {
-    /// An `hmem.<id>` device of dax_hmem.
-    Hmem(i32),
-    /// The `dax_region<id>` device of CXL region `region<id>` (dax_cxl).
-    Cxl(i32),
-}
-
-impl kernel::fmt::Display for Holder {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        match self {
-            Self::Hmem(id) => write!(f, "HMEM (hmem.{id})"),
-            Self::Cxl(id) => write!(f, "CXL (region{id})"),
-        }
-    }
-}
-
-/// Why no DAX region could be created.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum RegionError {
-    /// The range is not aligned to the region alignment (`-EINVAL`).
-    Misaligned,
-    /// Another driver's DAX region overlaps the range (`-EBUSY`).
-    Claimed(Holder, PhysRange),
-    /// Anything else `alloc_dax_region()` refused, in practice memory.
-    NoMemory,
-}
-
-impl RegionError {
-    /// The errno a probe returns for it.
-    pub(crate) fn to_error(self) -> Error {
-        match self {
-            Self::Misaligned => EINVAL,
-            Self::Claimed(..) => EBUSY,
-            Self::NoMemory => ENOMEM,
-        }
-    }
-}
 
 /// The alignment of DAX regions: PMD_SIZE, as the C drivers use.
 pub(crate) const ALIGN: u64 = bindings::DAXO_PMD_SIZE as u64;
@@ -78,7 +38,7 @@ pub(crate) struct RegionSpec {
 /// `dev` unbinds.
 pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
     let r = spec.range;
-    if !r.is_valid() || r.start % ALIGN != 0 || r.size() % ALIGN != 0 {
+    if !claim::is_aligned(&r, ALIGN) {
         return Err(RegionError::Misaligned);
     }
     let me = super::raw_device(dev);

@@ -5,10 +5,10 @@
 
 use crate::ffi::{
     bindings,
-    dax::{self, RegionError, RegionSpec},
+    dax::{self, RegionSpec},
 };
 use crate::glue;
-use crate::ownership::PhysRange;
+use crate::ownership::{PhysRange, RegionError};
 use kernel::{
     device::{Device, Normal},
     prelude::*,

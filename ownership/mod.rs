@@ -8,11 +8,14 @@
 //! verdict per range, all at once, and the [`Ledger`] keeps what was
 //! decided. KUnit tests it directly (`tests/kunit/`).
 
+pub(crate) mod claim;
 pub(crate) mod ledger;
 pub(crate) mod policy;
 pub(crate) mod range;
 
 // Each crate that includes this module uses a part of it.
+#[allow(unused_imports)]
+pub(crate) use claim::{Holder, RegionError};
 #[allow(unused_imports)]
 pub(crate) use ledger::{Ledger, Summary};
 #[allow(unused_imports)]

@@ -215,7 +215,15 @@ def judge_range(snap, start, size, want):
     return problems
 
 
-def judge(scn, steps, snaps, done, console, counts):
+def per_impl(spec, impl):
+    """A list that applies to every implementation, or a dict of lists by
+    implementation ("*" for all)."""
+    if isinstance(spec, dict):
+        return spec.get("*", []) + spec.get(impl, [])
+    return spec
+
+
+def judge(scn, impl, steps, snaps, done, console, counts):
     """All problems of one scenario run (and test counts into `counts`)."""
     problems = []
     if not done:
@@ -247,9 +255,13 @@ def judge(scn, steps, snaps, done, console, counts):
                 counts["kunit_failed"] = counts.get("kunit_failed", 0) + 1
             else:
                 counts["kunit_passed"] = counts.get("kunit_passed", 0) + 1
-    for check in scn.get("console", []):
+    for check in per_impl(scn.get("console", []), impl):
         if not re.search(check, console):
             problems.append(f"console lacks /{check}/")
+    for check in per_impl(scn.get("console_not", []), impl):
+        m = re.search(check, console)
+        if m:
+            problems.append(f"console has /{check}/: {m.group(0)}")
     for line in console.splitlines():
         if KERNEL_PROBLEMS.search(line):
             problems.append(f"kernel: {line.strip()}")
@@ -319,7 +331,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
         print(f"# {impl}/{name}: {scn['title']}")
         print_table(owner_table(scn, snaps))
     counts = {}
-    problems = judge(scn, steps, snaps, done, con, counts)
+    problems = judge(scn, impl, steps, snaps, done, con, counts)
     return problems, secs, counts
 
 

@@ -188,6 +188,49 @@ snapshot() {
 	out "@@ end"
 }
 
+# rebind_hmem_platform: unbind and bind hmem_platform.0 through sysfs.
+rebind_hmem_platform() {
+	local d=/sys/bus/platform/drivers/hmem_platform
+	step "unbind hmem_platform.0" sh -c "echo hmem_platform.0 > $d/unbind" &&
+		step "bind hmem_platform.0" sh -c "echo hmem_platform.0 > $d/bind"
+}
+
+# check_param MODULE NAME VALUE: /sys/module/MODULE/parameters/NAME reads VALUE.
+check_param() {
+	local v
+	v=$(cat /sys/module/$1/parameters/$2 2>&1)
+	if [ "$v" = "$3" ]; then ok "$1.$2 = $3"; else notok "$1.$2 = '$v', expected '$3'"; fi
+}
+
+# cxl_dax_ready: a DAX device exists under a CXL region (waits up to 10 s).
+cxl_dax_ready() {
+	local i
+	for i in $(seq 50); do
+		ls -d /sys/bus/cxl/devices/dax_region*/dax*.* >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# cycle_dax_cxl N: unload and reload dax_cxl N times; the CXL region's DAX
+# device must come back every time.
+cycle_dax_cxl() {
+	local i bad=0
+	for i in $(seq $1); do
+		rmmod dax_cxl || { bad=$i; break; }
+		modprobe dax_cxl || { bad=$i; break; }
+		cxl_dax_ready || { bad=$i; break; }
+	done
+	if [ $bad = 0 ]; then ok "dax_cxl reloaded $1 times, DAX device back each time"
+	else notok "dax_cxl reload cycle $bad"; fi
+}
+
+# load_unload_at_once MODULE: load and unload at once (pending work).
+load_unload_at_once() {
+	if modprobe $1 && rmmod $1; then ok "modprobe $1; rmmod $1 at once"
+	else notok "modprobe $1; rmmod $1 at once"; fi
+}
+
 # kunit MODULE SUITE: load a KUnit test module (its suites run at load)
 # and pass the suite's KTAP results on.
 kunit() {

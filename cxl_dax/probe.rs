@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Probe of a `cxl_dax_region` device: a DAX region over the CXL region.
+
+use crate::ffi::{
+    bindings,
+    dax::{self, RegionSpec},
+};
+use crate::node;
+use crate::ownership::{Holder, PhysRange, RegionError};
+use kernel::{
+    device::{Device, Normal},
+    prelude::*,
+};
+
+/// The CXL driver's probe callback.
+///
+/// # Safety
+///
+/// Called by the CXL bus with a valid `cxl_dax_region` device (the driver
+/// binds only devices of type CXL_DEVICE_DAX_REGION).
+pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
+    dev: *mut bindings::device,
+) -> kernel::ffi::c_int {
+    // SAFETY: The bus passes a valid cxl_dax_region device, alive for the
+    // call; its region outlives it.
+    let (device, cxlr_dax) = unsafe { (Device::<Normal>::from_raw(dev), bindings::to_cxl_dax_region(dev)) };
+    if cxlr_dax.is_null() {
+        return ENODEV.to_errno();
+    }
+    // SAFETY: Checked non-null above; `cxlr` is the parent region.
+    let (range, region_id) = unsafe {
+        (
+            PhysRange::new((*cxlr_dax).hpa_range.start, (*cxlr_dax).hpa_range.end),
+            (*(*cxlr_dax).cxlr).id,
+        )
+    };
+    // SAFETY: Pure lookups in the NUMA tables.
+    let nid = node::choose(unsafe { bindings::phys_to_target_node(range.start) }, || unsafe {
+        bindings::memory_add_physaddr_to_nid(range.start)
+    });
+    let spec = RegionSpec {
+        id: region_id,
+        range,
+        nid,
+        kmem: true,
+        dev_size: range.size(),
+        memmap_on_memory: true,
+    };
+    match dax::create(device, &spec) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(device, &range, e);
+            e.to_error().to_errno()
+        }
+    }
+}
+
+/// One line saying why the region got no DAX region.
+fn report(dev: &Device, range: &PhysRange, e: RegionError) {
+    match e {
+        RegionError::Claimed(Holder::Hmem(id), held) => dev_info!(
+            dev,
+            "{} is owned by HMEM (hmem.{}, {}): not creating a DAX region (-EBUSY)\n",
+            range,
+            id,
+            held
+        ),
+        RegionError::Claimed(holder, held) => dev_info!(
+            dev,
+            "{} is already owned by {} {}: not creating a DAX region (-EBUSY)\n",
+            range,
+            holder,
+            held
+        ),
+        RegionError::Misaligned => dev_err!(
+            dev,
+            "{} is not aligned to {} KiB: no DAX region\n",
+            range,
+            dax::ALIGN >> 10
+        ),
+        RegionError::NoMemory => {
+            dev_err!(dev, "cannot create a DAX region for {}: out of memory\n", range)
+        }
+    }
+}

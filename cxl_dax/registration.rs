@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The CXL driver's registration, deferred until ownership is resolved.
+//!
+//! Module init queues one work item on `system_long_wq`; it waits for
+//! `dax_hmem_flush_work()` (Soft Reserved ownership decided; the symbol also
+//! makes dax_hmem load first) and then registers the driver, with
+//! asynchronous probing so that no probe waits in line of another. Nothing
+//! returns -EPROBE_DEFER, and nothing waits inside wait_for_device_probe().
+//! Module exit waits for that work before it unregisters, so an immediate
+//! unload after load is safe.
+
+use crate::ffi::bindings;
+use crate::probe;
+use kernel::{
+    new_mutex, new_work,
+    prelude::*,
+    sync::{Arc, Completion, Mutex},
+    types::Opaque,
+    workqueue::{self, Work, WorkItem},
+};
+
+// The module alias in cxl.rs spells out this device type.
+const _: () = assert!(bindings::CXL_DEVICE_DAX_REGION == 8);
+
+/// The driver and where its registration stands.
+#[pin_data]
+pub(crate) struct Registration {
+    #[pin]
+    driver: Opaque<bindings::cxl_driver>,
+    module: &'static ThisModule,
+    /// Whether the driver is registered (set by the work, read at exit).
+    #[pin]
+    registered: Mutex<bool>,
+    /// Completed once the work has run.
+    #[pin]
+    done: Completion,
+    #[pin]
+    work: Work<Registration>,
+}
+
+// SAFETY: The C driver structure is only touched by the registration work
+// and by `stop()`, which waits for that work: never concurrently.
+unsafe impl Send for Registration {}
+// SAFETY: As above.
+unsafe impl Sync for Registration {}
+
+kernel::impl_has_work! {
+    impl HasWork<Self> for Registration { self.work }
+}
+
+impl WorkItem for Registration {
+    type Pointer = Arc<Registration>;
+
+    fn run(this: Arc<Registration>) {
+        // Soft Reserved ownership is stable from here on.
+        // SAFETY: No preconditions; called from a work item.
+        unsafe { bindings::dax_hmem_flush_work() };
+        let mut registered = this.registered.lock();
+        // SAFETY: `driver` is pinned in `this` and filled in by `start()`;
+        // it stays registered until `stop()` unregisters it.
+        let rc = unsafe {
+            bindings::__cxl_driver_register(
+                this.driver.get(),
+                this.module.as_ptr(),
+                c"dax_cxl".as_char_ptr(),
+            )
+        };
+        *registered = rc == 0;
+        drop(registered);
+        if rc != 0 {
+            pr_err!("cannot register the cxl_dax_region driver: {}\n", rc);
+        }
+        this.done.complete_all();
+    }
+}
+
+impl Registration {
+    /// Build the driver and queue its registration on `system_long_wq`.
+    pub(crate) fn start(module: &'static ThisModule) -> Result<Arc<Self>> {
+        let this = Arc::pin_init(
+            pin_init!(Self {
+                driver <- Opaque::ffi_init(|ptr: *mut bindings::cxl_driver| {
+                    // SAFETY: `ffi_init` gives a pointer valid for writes.
+                    unsafe {
+                        ptr.write(bindings::cxl_driver::default());
+                        (*ptr).name = c"cxl_dax_region".as_char_ptr();
+                        (*ptr).probe = Some(probe::cxl_dax_region_probe);
+                        (*ptr).id = bindings::CXL_DEVICE_DAX_REGION as i32;
+                        (*ptr).drv.suppress_bind_attrs = true;
+                        (*ptr).drv.probe_type = bindings::probe_type_PROBE_PREFER_ASYNCHRONOUS;
+                    }
+                }),
+                module,
+                registered <- new_mutex!(false),
+                done <- Completion::new(),
+                work <- new_work!("dax_cxl::Registration::work"),
+            }),
+            GFP_KERNEL,
+        )?;
+        // A fresh work item cannot be queued already.
+        let _ = workqueue::system_long().enqueue(this.clone());
+        Ok(this)
+    }
+
+    /// Wait for the registration work, then unregister if it registered.
+    pub(crate) fn stop(&self) {
+        self.done.wait_for_completion();
+        let registered = self.registered.lock();
+        if *registered {
+            // SAFETY: Registered by the work, which has finished.
+            unsafe { bindings::cxl_driver_unregister(self.driver.get()) };
+        }
+    }
+}
