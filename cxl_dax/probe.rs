@@ -24,7 +24,12 @@ pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
 ) -> kernel::ffi::c_int {
     // SAFETY: The bus passes a valid cxl_dax_region device, alive for the
     // call; its region outlives it.
-    let (device, cxlr_dax) = unsafe { (Device::<Normal>::from_raw(dev), bindings::to_cxl_dax_region(dev)) };
+    let (device, cxlr_dax) = unsafe {
+        (
+            Device::<Normal>::from_raw(dev),
+            bindings::to_cxl_dax_region(dev),
+        )
+    };
     if cxlr_dax.is_null() {
         return ENODEV.to_errno();
     }
@@ -36,9 +41,10 @@ pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
         )
     };
     // SAFETY: Pure lookups in the NUMA tables.
-    let nid = node::choose(unsafe { bindings::phys_to_target_node(range.start) }, || unsafe {
-        bindings::memory_add_physaddr_to_nid(range.start)
-    });
+    let nid = node::choose(
+        unsafe { bindings::phys_to_target_node(range.start) },
+        || unsafe { bindings::memory_add_physaddr_to_nid(range.start) },
+    );
     let spec = RegionSpec {
         id: region_id,
         range,
@@ -80,7 +86,11 @@ fn report(dev: &Device, range: &PhysRange, e: RegionError) {
             dax::ALIGN >> 10
         ),
         RegionError::NoMemory => {
-            dev_err!(dev, "cannot create a DAX region for {}: out of memory\n", range)
+            dev_err!(
+                dev,
+                "cannot create a DAX region for {}: out of memory\n",
+                range
+            )
         }
     }
 }

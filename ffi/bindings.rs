@@ -17,6 +17,9 @@
     improper_ctypes,
     unsafe_op_in_unsafe_fn,
     clippy::all,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
+    clippy::as_underscore,
     clippy::undocumented_unsafe_blocks
 )]
 

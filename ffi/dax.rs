@@ -113,13 +113,24 @@ unsafe fn is_bound(dev: *mut bindings::device) -> bool {
     unsafe { !core::ptr::read_volatile(&raw const (*dev).driver).is_null() }
 }
 
+/// `bus_for_each_dev()` callback on the platform bus: finds a bound
+/// `hmem.N` whose range overlaps the search.
+///
+/// # Safety
+///
+/// `dev` must be a valid device and `data` a `Search`, as the walk passes.
 unsafe extern "C" fn match_hmem(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
 ) -> kernel::ffi::c_int {
     // SAFETY: bus_for_each_dev() passes our `Search` and a valid device,
     // referenced for the call.
-    let (search, name) = unsafe { (&mut *data.cast::<Search>(), CStr::from_char_ptr(bindings::dev_name(dev))) };
+    let (search, name) = unsafe {
+        (
+            &mut *data.cast::<Search>(),
+            CStr::from_char_ptr(bindings::dev_name(dev)),
+        )
+    };
     let Some(id) = id_after(name, b"hmem.") else {
         return 0;
     };
@@ -128,7 +139,12 @@ unsafe extern "C" fn match_hmem(
     }
     // SAFETY: `hmem.N` platform devices carry a `struct memregion_info`
     // (drivers/dax/hmem), set before they are added.
-    let (bound, info) = unsafe { (is_bound(dev), (*dev).platform_data.cast::<bindings::memregion_info>()) };
+    let (bound, info) = unsafe {
+        (
+            is_bound(dev),
+            (*dev).platform_data.cast::<bindings::memregion_info>(),
+        )
+    };
     if !bound || info.is_null() {
         return 0;
     }
@@ -141,13 +157,24 @@ unsafe extern "C" fn match_hmem(
     0
 }
 
+/// `bus_for_each_dev()` callback on the CXL bus: finds a bound
+/// `dax_regionN` whose range overlaps the search.
+///
+/// # Safety
+///
+/// `dev` must be a valid device and `data` a `Search`, as the walk passes.
 #[cfg(CONFIG_CXL_BUS)]
 unsafe extern "C" fn match_cxl(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
 ) -> kernel::ffi::c_int {
     // SAFETY: As in `match_hmem`.
-    let (search, name) = unsafe { (&mut *data.cast::<Search>(), CStr::from_char_ptr(bindings::dev_name(dev))) };
+    let (search, name) = unsafe {
+        (
+            &mut *data.cast::<Search>(),
+            CStr::from_char_ptr(bindings::dev_name(dev)),
+        )
+    };
     let Some(id) = id_after(name, b"dax_region") else {
         return 0;
     };

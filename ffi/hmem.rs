@@ -31,6 +31,12 @@ pub(crate) fn init_walk_lock() {
     unsafe { WALK.init() };
 }
 
+/// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
+///
+/// # Safety
+///
+/// Only for `soft_reserved_ranges()`, which sets COLLECTOR around the walk;
+/// `res` must be valid.
 unsafe extern "C" fn collect(
     _host: *mut bindings::device,
     target_nid: kernel::ffi::c_int,

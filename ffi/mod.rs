@@ -19,5 +19,7 @@ use kernel::device::{Device, DeviceContext};
 /// The `struct device` behind a kernel crate [`Device`].
 pub(crate) fn raw_device<Ctx: DeviceContext>(dev: &Device<Ctx>) -> *mut bindings::device {
     // `Device` is a transparent wrapper around `struct device`.
-    core::ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
+    core::ptr::from_ref(dev)
+        .cast::<bindings::device>()
+        .cast_mut()
 }

@@ -12,7 +12,8 @@ use super::bindings;
 use kernel::{prelude::*, str::CStr, types::Opaque, ThisModule};
 
 /// The probe callback: a valid platform device in, 0 or a -errno out.
-pub(crate) type ProbeFn = unsafe extern "C" fn(*mut bindings::platform_device) -> kernel::ffi::c_int;
+pub(crate) type ProbeFn =
+    unsafe extern "C" fn(*mut bindings::platform_device) -> kernel::ffi::c_int;
 
 /// A registered `struct platform_driver`, unregistered on drop.
 #[pin_data(PinnedDrop)]

@@ -14,8 +14,8 @@ pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
         bindings::region_intersects(
             range.start,
             range.size() as usize,
-            bindings::IORESOURCE_MEM as _,
-            bindings::IORES_DESC_CXL as _,
+            bindings::IORESOURCE_MEM as usize,
+            bindings::IORES_DESC_CXL as usize,
         )
     };
     rc != bindings::REGION_DISJOINT as i32

@@ -78,7 +78,11 @@ fn report(dev: &Device, range: &PhysRange, e: RegionError) {
             held
         ),
         RegionError::NoMemory => {
-            dev_err!(dev, "cannot create a DAX region for {}: out of memory\n", range)
+            dev_err!(
+                dev,
+                "cannot create a DAX region for {}: out of memory\n",
+                range
+            )
         }
     }
 }

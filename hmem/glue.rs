@@ -72,7 +72,6 @@ impl HmemQueue {
         }
         Ok(Self { _private: () })
     }
-
 }
 
 /// The module's queue, to enqueue work items on.

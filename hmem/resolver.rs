@@ -54,7 +54,11 @@ impl WorkItem for Resolver {
         // SAFETY: Called from a work item, holding no lock.
         unsafe { bindings::wait_for_device_probe() };
         if let Err(e) = this.resolve(Phase::Final) {
-            dev_err!(this.pdev.as_ref(), "Soft Reserved resolution failed: {:?}\n", e);
+            dev_err!(
+                this.pdev.as_ref(),
+                "Soft Reserved resolution failed: {:?}\n",
+                e
+            );
         }
     }
 }

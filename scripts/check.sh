@@ -8,9 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$DAXO_TOP"
 
-# Implementations whose scenarios run. "ours" joins once the Rust drivers
-# exist (the modules are still skeletons: built, not booted).
-IMPLS=${DAXO_IMPLS:-c ours}
+# Implementations whose scenarios run (see scripts/scenarios.py): the C
+# anchor, the Rust dax_hmem beside the C dax_cxl, and both Rust modules.
+IMPLS=${DAXO_IMPLS:-c ours-hmem ours}
 
 t0=$(date +%s)
 scripts/setup-host.sh
@@ -27,6 +27,15 @@ rc=0
 make --no-print-directory KDIR="$kdir" modules > "$kdir/daxo-modules.log" 2>&1 || rc=$?
 [ $rc = 0 ] || tail -n 40 "$kdir/daxo-modules.log"
 count "out-of-tree build of dax_hmem.ko and dax_cxl.ko against $(basename "$kdir")" $rc
+
+if [ $rc = 0 ]; then
+	lint=$(scripts/lint.sh "$kdir")
+	echo "$lint"
+	passed=$((passed + $(grep -c '^ok' <<< "$lint")))
+	failed=$((failed + $(grep -c '^not ok' <<< "$lint")))
+	# The clippy build replaced the objects: build the plain modules again.
+	make --no-print-directory KDIR="$kdir" modules > "$kdir/daxo-modules.log" 2>&1 || rc=$?
+fi
 
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" > /dev/null
 

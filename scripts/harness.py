@@ -13,6 +13,7 @@ Usage: harness.py --kdir KDIR --impl c|ours [--only a,b] [--list]
 """
 
 import argparse
+import concurrent.futures
 import gzip
 import io
 import json
@@ -42,7 +43,7 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
     accel = "kvm" if os.environ.get("DAXO_KVM") == "1" else "tcg"
     cmd = [
         "qemu-system-x86_64", "-machine", f"q35,cxl=on,accel={accel}",
-        "-cpu", "max", "-smp", "2", "-m", "2G,maxmem=8G,slots=4",
+        "-cpu", "max", "-smp", os.environ.get("DAXO_SMP", "1"), "-m", "2G,maxmem=8G,slots=4",
         "-display", "none", "-no-reboot", "-monitor", "none",
         "-kernel", os.path.join(kdir, "arch/x86/boot/bzImage"),
         "-initrd", initrd, "-append", append,
@@ -216,10 +217,14 @@ def judge_range(snap, start, size, want):
 
 
 def per_impl(spec, impl):
-    """A list that applies to every implementation, or a dict of lists by
-    implementation ("*" for all)."""
+    """A list that applies to every implementation, or a dict of lists keyed
+    by space-separated implementation names ("*" for all)."""
     if isinstance(spec, dict):
-        return spec.get("*", []) + spec.get(impl, [])
+        out = []
+        for impls, checks in spec.items():
+            if impls == "*" or impl in impls.split():
+                out += checks
+        return out
     return spec
 
 
@@ -286,11 +291,11 @@ def owner_table(scn, snaps):
     return rows
 
 
-def print_table(rows):
+def print_table(rows, out=sys.stdout):
     head = ("when", "Soft Reserved range", "owner", "device", "expected")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(5)]
     for r in [head] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip(), file=out)
 
 
 def run(kdir, impl, name, scn, logdir, table=False):
@@ -327,24 +332,29 @@ def run(kdir, impl, name, scn, logdir, table=False):
     text = open(results, errors="replace").read() if os.path.exists(results) else ""
     con = open(console, errors="replace").read() if os.path.exists(console) else ""
     steps, snaps, done = parse_results(text)
+    table_text = ""
     if table:
-        print(f"# {impl}/{name}: {scn['title']}")
-        print_table(owner_table(scn, snaps))
+        buf = io.StringIO()
+        print(f"# {impl}/{name}: {scn['title']}", file=buf)
+        print_table(owner_table(scn, snaps), buf)
+        table_text = buf.getvalue()
     counts = {}
     problems = judge(scn, impl, steps, snaps, done, con, counts)
-    return problems, secs, counts
+    return problems, secs, counts, table_text
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kdir", required=True)
-    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem"])
+    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl"])
     ap.add_argument("--only", default="")
     ap.add_argument("--logdir", default=None)
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--table", action="store_true",
                     help="print the owner of every range, as a table")
     ap.add_argument("--summary", help="write 'passed failed xfailed' here")
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("DAXO_JOBS_QEMU", "2")),
+                    help="boots at a time (default 2, or $DAXO_JOBS_QEMU)")
     args = ap.parse_args()
     if args.list:
         for name, scn in scenarios.SCENARIOS.items():
@@ -360,35 +370,40 @@ def main():
             if (not only or name in only)
             and (impl in scn["impls"] or os.environ.get("DAXO_ANY_IMPL") == "1")]
     print(f"TAP version 13\n1..{len(todo)}", flush=True)
-    for impl, name, scn in todo:
-        n += 1
-        problems, secs, counts = run(args.kdir, impl, name, scn, logdir, args.table)
-        kp, kf = counts.get("kunit_passed", 0), counts.get("kunit_failed", 0)
-        if kp or kf:
-            print(f"# {impl}/{name}: KUnit {kp} passed, {kf} failed")
-            kunit_passed += kp
-            kunit_failed += kf
-        xfail = scn.get("xfail", {}).get(impl)
-        label = f"{impl}/{name} {scn['title']} ({secs:.0f}s)"
-        if problems and xfail:
-            xfailed += 1
-            print(f"not ok {n} - {label} # TODO known failure of the {impl} "
-                  f"implementation: {xfail}")
-        elif problems:
-            failed += 1
-            print(f"not ok {n} - {label}")
-        elif xfail:
-            xpassed += 1
-            failed += 1
-            print(f"not ok {n} - {label} # expected to fail ({xfail}) but passed")
-        else:
-            passed += 1
-            print(f"ok {n} - {label}")
-        for p in problems:
-            print(f"#   {p}")
-        if problems and not xfail:
-            print(f"#   logs: {logdir}/{impl}-{name}.{{console,results}}.log")
-        sys.stdout.flush()
+    # Boots run `--jobs` at a time; results print in order.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(run, args.kdir, impl, name, scn, logdir, args.table)
+                   for impl, name, scn in todo]
+        for (impl, name, scn), fut in zip(todo, futures):
+            n += 1
+            problems, secs, counts, table = fut.result()
+            sys.stdout.write(table)
+            kp, kf = counts.get("kunit_passed", 0), counts.get("kunit_failed", 0)
+            if kp or kf:
+                print(f"# {impl}/{name}: KUnit {kp} passed, {kf} failed")
+                kunit_passed += kp
+                kunit_failed += kf
+            xfail = scn.get("xfail", {}).get(impl)
+            label = f"{impl}/{name} {scn['title']} ({secs:.0f}s)"
+            if problems and xfail:
+                xfailed += 1
+                print(f"not ok {n} - {label} # TODO known failure of the {impl} "
+                      f"implementation: {xfail}")
+            elif problems:
+                failed += 1
+                print(f"not ok {n} - {label}")
+            elif xfail:
+                xpassed += 1
+                failed += 1
+                print(f"not ok {n} - {label} # expected to fail ({xfail}) but passed")
+            else:
+                passed += 1
+                print(f"ok {n} - {label}")
+            for p in problems:
+                print(f"#   {p}")
+            if problems and not xfail:
+                print(f"#   logs: {logdir}/{impl}-{name}.{{console,results}}.log")
+            sys.stdout.flush()
     print(f"# scenarios: {passed} passed, {failed} failed, {xfailed} known failures (XFAIL)")
     if kunit_passed or kunit_failed:
         print(f"# KUnit cases: {kunit_passed} passed, {kunit_failed} failed")

@@ -11,7 +11,8 @@
 #   c.cpio.gz      (empty overlay: the C anchor as the kernel built it);
 #   ours.cpio.gz   overlay replacing dax_hmem.ko and dax_cxl.ko by the
 #                  project's modules from OURS_DIR, with modules.dep redone;
-#   ours-hmem.cpio.gz  the same for dax_hmem.ko alone (C dax_cxl beside it).
+#   ours-hmem.cpio.gz  the same for dax_hmem.ko alone (C dax_cxl beside it);
+#   ours-cxl.cpio.gz   the same for dax_cxl.ko alone (C dax_hmem beside it).
 # The kernel unpacks concatenated archives in order, so the initrd for a
 # boot is base + one overlay + the scenario's own archive.
 set -euo pipefail
@@ -99,5 +100,6 @@ overlay() {
 if [ -n "$OURS" ]; then
 	overlay ours dax_hmem dax_cxl		# both Rust modules
 	overlay ours-hmem dax_hmem		# Rust dax_hmem beside the C dax_cxl
+	overlay ours-cxl dax_cxl		# C dax_hmem beside the Rust dax_cxl
 fi
 echo "$OUT"

@@ -23,9 +23,15 @@ A scenario has:
 # Implementations the driver scenarios run against. The Rust modules join
 # when they are more than skeletons.
 #   c          the kernel's C dax_hmem and dax_cxl (the anchor);
+#   ours       both Rust modules;
 #   ours-hmem  the Rust dax_hmem beside the C dax_cxl;
-#   ours       both Rust modules.
-DRIVER_IMPLS = ["c", "ours-hmem", "ours"]
+#   ours-cxl   the C dax_hmem beside the Rust dax_cxl.
+# Every scenario runs on the first two; the mixed pairs run where the half
+# they exercise matters (HMEM decisions, or CXL registration and claims).
+DRIVER_IMPLS = ["c", "ours"]
+HMEM_IMPLS = DRIVER_IMPLS + ["ours-hmem"]
+CXL_IMPLS = DRIVER_IMPLS + ["ours-cxl"]
+BOTH_IMPLS = DRIVER_IMPLS + ["ours-hmem", "ours-cxl"]
 
 M = 1 << 20
 G = 1 << 30
@@ -69,6 +75,7 @@ SR_UNCOVERED = (W0 + 512 * M, 256 * M)  # in the window, no region; not adjacent
 SCENARIOS = {
     "a": {
         "title": "no SR; a region created from userspace after boot -> CXL",
+        "impls": CXL_IMPLS,
         "topology": "one-hb",
         "sr": [],
         "stage1": [BRING_UP, LOAD_HMEM_CXL,
@@ -78,6 +85,7 @@ SCENARIOS = {
     },
     "b": {
         "title": "SR over the window, no region -> HMEM",
+        "impls": HMEM_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION],
         "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
@@ -85,6 +93,7 @@ SCENARIOS = {
     },
     "c": {
         "title": "SR equal to a committed region -> CXL",
+        "impls": BOTH_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION],
@@ -93,6 +102,7 @@ SCENARIOS = {
     },
     "d": {
         "title": "SR larger than the committed region -> HMEM; the region's DAX claim fails",
+        "impls": BOTH_IMPLS,
         "topology": "one-hb",
         "sr": [SR_BIG],
         **two_stage([(256 * M, ["mem0"])], [SR_BIG],
@@ -103,15 +113,16 @@ SCENARIOS = {
         "console": {
             "*": [r"cxl_dax_region dax_region\d+: probe with driver "
                   r"cxl_dax_region failed with error -\d+"],
-            "ours": [r"dax_region0: \[mem 0x390000000-0x39fffffff\] is owned by "
+            "ours ours-cxl": [r"dax_region0: \[mem 0x390000000-0x39fffffff\] is owned by "
                      r"HMEM \(hmem\.\d+, \[mem 0x390000000-0x3afffffff\]\): "
                      r"not creating a DAX region \(-EBUSY\)",
                      r"probe with driver cxl_dax_region failed with error -16"],
         },
-        "console_not": {"ours": [r"failed with error -12"]},
+        "console_not": {"ours ours-cxl": [r"failed with error -12"]},
     },
     "e": {
         "title": "two SR ranges, one equal to a region, one uncovered -> CXL and HMEM",
+        "impls": BOTH_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
@@ -120,6 +131,7 @@ SCENARIOS = {
     },
     "f": {
         "title": "SR outside every CXL window -> HMEM at once",
+        "impls": HMEM_IMPLS,
         "topology": "one-hb",
         "sr": [(1 * G, 256 * M)],
         "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
@@ -127,6 +139,7 @@ SCENARIOS = {
     },
     "g": {
         "title": "as (e), dax_cxl loaded before dax_hmem",
+        "impls": BOTH_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
@@ -135,6 +148,7 @@ SCENARIOS = {
     },
     "h": {
         "title": "as (e), then both modules unloaded and reloaded",
+        "impls": HMEM_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
@@ -152,6 +166,7 @@ SCENARIOS = {
 
 SCENARIOS["i"] = {
     "title": "as (e), then hmem_platform.0 unbound and bound again",
+    "impls": HMEM_IMPLS,
     "topology": "one-hb",
     "sr": [SR_REGION, SR_UNCOVERED],
     **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
@@ -174,10 +189,25 @@ SCENARIOS["j"] = {
                 [LOAD_HMEM_CXL, "snapshot boot", "cycle_dax_cxl 20",
                  "unload dax_cxl", "load_unload_at_once dax_cxl", "load dax_cxl",
                  "snapshot cycled"]),
+    "impls": CXL_IMPLS,
     "expect": {
         "boot": [(*SR_REGION, "cxl")],
         "cycled": [(*SR_REGION, "cxl")],
     },
+}
+
+SCENARIOS["k"] = {
+    "title": "SR not 2 MiB aligned beside an aligned one, outside CXL windows",
+    "topology": "one-hb",
+    "sr": [(1 * G, 255 * M), (1 * G + 512 * M, 256 * M)],
+    "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+    # The misaligned range cannot be a DAX region; the other is unaffected.
+    "expect": {"final": [(1 * G, 255 * M, "none"), (1 * G + 512 * M, 256 * M, "hmem")]},
+    "console": {"ours ours-hmem": [
+        r"hmem\.\d+: \[mem 0x40000000-0x4fefffff\] is not aligned to 2048 KiB: "
+        r"no DAX region"]},
+    "console_not": {"ours ours-hmem": [r"hmem\.\d+: probe with driver hmem failed with error -12"]},
+    "impls": HMEM_IMPLS,
 }
 
 SCENARIOS["params"] = {

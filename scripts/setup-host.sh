@@ -16,6 +16,7 @@ PIN=/etc/apt/preferences.d/dax-ownership
 
 PKGS="rustc-web rust-web-src libclang-19-dev flex bison bc libelf-dev
 libssl-dev cpio busybox-static kexec-tools ndctl daxctl xz-utils make gcc
+rust-web-clippy rustfmt-web kmod
 python3"
 
 SUDO=

@@ -75,7 +75,11 @@ mod tests {
 
     #[test]
     fn in_window_disjoint_from_region_is_hmem() {
-        let v = run(&[r(W0 + mib(512), mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        let v = run(
+            &[r(W0 + mib(512), mib(256))],
+            &[r(W0, mib(256))],
+            Policy::PerRange,
+        );
         assert_eq!(v[0], HMEM_MISS);
     }
 
@@ -87,7 +91,11 @@ mod tests {
 
     #[test]
     fn inside_larger_region_is_cxl() {
-        let v = run(&[r(W0 + mib(64), mib(64))], &[r(W0, mib(256))], Policy::PerRange);
+        let v = run(
+            &[r(W0 + mib(64), mib(64))],
+            &[r(W0, mib(256))],
+            Policy::PerRange,
+        );
         assert_eq!(v[0], CXL);
     }
 
@@ -100,14 +108,22 @@ mod tests {
     #[test]
     fn partial_overlap_at_start_is_hmem() {
         // The range starts before the region and ends inside it.
-        let v = run(&[r(W0, mib(256))], &[r(W0 + mib(128), mib(256))], Policy::PerRange);
+        let v = run(
+            &[r(W0, mib(256))],
+            &[r(W0 + mib(128), mib(256))],
+            Policy::PerRange,
+        );
         assert_eq!(v[0], HMEM_MISS);
     }
 
     #[test]
     fn partial_overlap_at_end_is_hmem() {
         // The range starts inside the region and ends after it.
-        let v = run(&[r(W0 + mib(128), mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        let v = run(
+            &[r(W0 + mib(128), mib(256))],
+            &[r(W0, mib(256))],
+            Policy::PerRange,
+        );
         assert_eq!(v[0], HMEM_MISS);
     }
 
@@ -206,7 +222,9 @@ mod tests {
         let regions = [r(W0, mib(256))];
         for sr in [&a, &b] {
             let v = run(sr, &regions, Policy::Strict);
-            assert!(v.iter().all(|d| matches!(d, Ok(d) if d.owner == Owner::Hmem)));
+            assert!(v
+                .iter()
+                .all(|d| matches!(d, Ok(d) if d.owner == Owner::Hmem)));
         }
     }
 
@@ -221,7 +239,11 @@ mod tests {
 
     #[test]
     fn ledger_summary_and_lookup() {
-        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256)), PhysRange::new(2, 1)];
+        let sr = [
+            r(W0, mib(256)),
+            r(W0 + mib(512), mib(256)),
+            PhysRange::new(2, 1),
+        ];
         let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
         let mut ledger = Ledger::new(Policy::PerRange);
         for (range, verdict) in sr.iter().zip(v.iter()) {
