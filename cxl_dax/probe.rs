@@ -7,7 +7,7 @@ use crate::ffi::{
     dax::{self, RegionSpec},
 };
 use crate::node;
-use crate::ownership::{Holder, PhysRange, RegionError};
+use crate::ownership::PhysRange;
 use kernel::{
     device::{Device, Normal},
     prelude::*,
@@ -56,41 +56,8 @@ pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
     match dax::create(device, &spec) {
         Ok(()) => 0,
         Err(e) => {
-            report(device, &range, e);
+            dax::report(device, &range, e);
             e.to_error().to_errno()
-        }
-    }
-}
-
-/// One line saying why the region got no DAX region.
-fn report(dev: &Device, range: &PhysRange, e: RegionError) {
-    match e {
-        RegionError::Claimed(Holder::Hmem(id), held) => dev_info!(
-            dev,
-            "{} is owned by HMEM (hmem.{}, {}): not creating a DAX region (-EBUSY)\n",
-            range,
-            id,
-            held
-        ),
-        RegionError::Claimed(holder, held) => dev_info!(
-            dev,
-            "{} is already owned by {} {}: not creating a DAX region (-EBUSY)\n",
-            range,
-            holder,
-            held
-        ),
-        RegionError::Misaligned => dev_err!(
-            dev,
-            "{} is not aligned to {} KiB: no DAX region\n",
-            range,
-            dax::ALIGN >> 10
-        ),
-        RegionError::NoMemory => {
-            dev_err!(
-                dev,
-                "cannot create a DAX region for {}: out of memory\n",
-                range
-            )
         }
     }
 }

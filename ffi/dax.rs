@@ -89,6 +89,36 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
         .map_err(|_| RegionError::NoMemory)
 }
 
+/// Say in one line why `dev` got no DAX region over `range`.
+pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
+    match e {
+        RegionError::Claimed(holder, held) => {
+            let (who, name, id) = match holder {
+                Holder::Hmem(id) => ("HMEM", "hmem.", id),
+                Holder::Cxl(id) => ("CXL", "region", id),
+            };
+            dev_info!(
+                dev,
+                "{} is owned by {} ({}{}, {}): not creating a DAX region (-EBUSY)\n",
+                range,
+                who,
+                name,
+                id,
+                held
+            )
+        }
+        RegionError::Misaligned => dev_err!(
+            dev,
+            "{} is not aligned to {} KiB: no DAX region\n",
+            range,
+            ALIGN >> 10
+        ),
+        RegionError::NoMemory => {
+            dev_err!(dev, "cannot create a DAX region for {}: out of memory\n", range)
+        }
+    }
+}
+
 /// Context of the bus walks in [`holder_of`].
 struct Search {
     range: PhysRange,
@@ -113,15 +143,19 @@ unsafe fn is_bound(dev: *mut bindings::device) -> bool {
     unsafe { !core::ptr::read_volatile(&raw const (*dev).driver).is_null() }
 }
 
-/// `bus_for_each_dev()` callback on the platform bus: finds a bound
-/// `hmem.N` whose range overlaps the search.
+/// One device of a bus walk: when it is named `<prefix><id>`, is not the
+/// excluded device, is bound and covers part of the search, record it.
 ///
 /// # Safety
 ///
-/// `dev` must be a valid device and `data` a `Search`, as the walk passes.
-unsafe extern "C" fn match_hmem(
+/// `dev` must be a valid device and `data` a `Search`, as the walk passes;
+/// `range_of` must be safe to call on a bound device so named.
+unsafe fn visit(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
+    prefix: &[u8],
+    holder: fn(i32) -> Holder,
+    range_of: unsafe fn(*mut bindings::device) -> Option<PhysRange>,
 ) -> kernel::ffi::c_int {
     // SAFETY: bus_for_each_dev() passes our `Search` and a valid device,
     // referenced for the call.
@@ -131,69 +165,78 @@ unsafe extern "C" fn match_hmem(
             CStr::from_char_ptr(bindings::dev_name(dev)),
         )
     };
-    let Some(id) = id_after(name, b"hmem.") else {
+    let Some(id) = id_after(name, prefix) else {
         return 0;
     };
-    if dev == search.exclude {
+    // SAFETY: `dev` is valid; `range_of` suits devices so named.
+    if dev == search.exclude || !unsafe { is_bound(dev) } {
         return 0;
     }
-    // SAFETY: `hmem.N` platform devices carry a `struct memregion_info`
-    // (drivers/dax/hmem), set before they are added.
-    let (bound, info) = unsafe {
-        (
-            is_bound(dev),
-            (*dev).platform_data.cast::<bindings::memregion_info>(),
-        )
-    };
-    if !bound || info.is_null() {
-        return 0;
+    // SAFETY: As above.
+    match unsafe { range_of(dev) } {
+        Some(range) if range.overlaps(&search.range) => {
+            search.found = Some((holder(id), range));
+            1
+        }
+        _ => 0,
     }
-    // SAFETY: Checked non-null above; it lives as long as the device.
-    let range = unsafe { PhysRange::new((*info).range.start, (*info).range.end) };
-    if range.overlaps(&search.range) {
-        search.found = Some((Holder::Hmem(id), range));
-        return 1;
-    }
-    0
 }
 
-/// `bus_for_each_dev()` callback on the CXL bus: finds a bound
-/// `dax_regionN` whose range overlaps the search.
+/// The range of an `hmem.N` device, from its `struct memregion_info`
+/// (drivers/dax/hmem sets it before adding the device).
 ///
 /// # Safety
 ///
-/// `dev` must be a valid device and `data` a `Search`, as the walk passes.
+/// `dev` must be a valid `hmem.N` platform device.
+unsafe fn hmem_range(dev: *mut bindings::device) -> Option<PhysRange> {
+    // SAFETY: Caller's duty; the data lives as long as the device.
+    unsafe {
+        let info = (*dev).platform_data.cast::<bindings::memregion_info>();
+        (!info.is_null()).then(|| PhysRange::new((*info).range.start, (*info).range.end))
+    }
+}
+
+/// The range of a `dax_regionN` device: its CXL region's HPA range.
+///
+/// # Safety
+///
+/// `dev` must be a valid `cxl_dax_region` device.
+#[cfg(CONFIG_CXL_BUS)]
+unsafe fn cxl_range(dev: *mut bindings::device) -> Option<PhysRange> {
+    // SAFETY: Caller's duty: to_cxl_dax_region() accepts the device, and
+    // the result lives as long as it.
+    unsafe {
+        let cxlr_dax = bindings::to_cxl_dax_region(dev);
+        (!cxlr_dax.is_null())
+            .then(|| PhysRange::new((*cxlr_dax).hpa_range.start, (*cxlr_dax).hpa_range.end))
+    }
+}
+
+/// `bus_for_each_dev()` callback on the platform bus: bound `hmem.N`.
+///
+/// # Safety
+///
+/// As for [`visit`].
+unsafe extern "C" fn match_hmem(
+    dev: *mut bindings::device,
+    data: *mut kernel::ffi::c_void,
+) -> kernel::ffi::c_int {
+    // SAFETY: Platform devices named hmem.N are dax_hmem's.
+    unsafe { visit(dev, data, b"hmem.", Holder::Hmem, hmem_range) }
+}
+
+/// `bus_for_each_dev()` callback on the CXL bus: bound `dax_regionN`.
+///
+/// # Safety
+///
+/// As for [`visit`].
 #[cfg(CONFIG_CXL_BUS)]
 unsafe extern "C" fn match_cxl(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
 ) -> kernel::ffi::c_int {
-    // SAFETY: As in `match_hmem`.
-    let (search, name) = unsafe {
-        (
-            &mut *data.cast::<Search>(),
-            CStr::from_char_ptr(bindings::dev_name(dev)),
-        )
-    };
-    let Some(id) = id_after(name, b"dax_region") else {
-        return 0;
-    };
-    if dev == search.exclude {
-        return 0;
-    }
-    // SAFETY: `dev` is valid; devices named dax_regionN on the CXL bus are
-    // cxl_dax_region devices, so to_cxl_dax_region() accepts it.
-    let (bound, cxlr_dax) = unsafe { (is_bound(dev), bindings::to_cxl_dax_region(dev)) };
-    if !bound || cxlr_dax.is_null() {
-        return 0;
-    }
-    // SAFETY: Checked non-null; it lives as long as `dev`.
-    let range = unsafe { PhysRange::new((*cxlr_dax).hpa_range.start, (*cxlr_dax).hpa_range.end) };
-    if range.overlaps(&search.range) {
-        search.found = Some((Holder::Cxl(id), range));
-        return 1;
-    }
-    0
+    // SAFETY: CXL devices named dax_regionN are cxl_dax_region devices.
+    unsafe { visit(dev, data, b"dax_region", Holder::Cxl, cxl_range) }
 }
 
 /// Which driver holds a DAX region over any part of `range`, if any,

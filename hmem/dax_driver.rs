@@ -8,7 +8,7 @@ use crate::ffi::{
     dax::{self, RegionSpec},
 };
 use crate::glue;
-use crate::ownership::{PhysRange, RegionError};
+use crate::ownership::PhysRange;
 use kernel::{
     device::{Device, Normal},
     prelude::*,
@@ -55,34 +55,8 @@ pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> k
     match dax::create(dev, &spec) {
         Ok(()) => 0,
         Err(e) => {
-            report(dev, &range, e);
+            dax::report(dev, &range, e);
             e.to_error().to_errno()
-        }
-    }
-}
-
-/// One line saying why `range` got no DAX region.
-fn report(dev: &Device, range: &PhysRange, e: RegionError) {
-    match e {
-        RegionError::Misaligned => dev_err!(
-            dev,
-            "{} is not aligned to {} KiB: no DAX region\n",
-            range,
-            dax::ALIGN >> 10
-        ),
-        RegionError::Claimed(holder, held) => dev_info!(
-            dev,
-            "{} is already owned by {} {}: not creating a DAX region (-EBUSY)\n",
-            range,
-            holder,
-            held
-        ),
-        RegionError::NoMemory => {
-            dev_err!(
-                dev,
-                "cannot create a DAX region for {}: out of memory\n",
-                range
-            )
         }
     }
 }

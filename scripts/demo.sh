@@ -7,16 +7,16 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$DAXO_TOP"
 
-# The C anchor until the Rust drivers are more than skeletons.
-IMPL=${DAXO_DEMO_IMPL:-c}
+# Our Rust modules; DAXO_DEMO_IMPL=c shows the kernel's C drivers instead.
+IMPL=${DAXO_DEMO_IMPL:-ours}
 
 scripts/setup-host.sh
 kdir=$(scripts/kernel.sh)
-ours=
-if [ "$IMPL" = ours ]; then
-	make --no-print-directory KDIR="$kdir" modules >/dev/null
-	ours=$DAXO_TOP
-fi
-scripts/initramfs.sh "$kdir" "$ours" >/dev/null
-echo "Booting scenario (e) with the ${IMPL/c/C anchor} drivers (Linux $(cat "$kdir/include/config/kernel.release"), QEMU CXL Type-3)..."
+make --no-print-directory KDIR="$kdir" modules >/dev/null
+scripts/initramfs.sh "$kdir" "$DAXO_TOP" >/dev/null
+case $IMPL in
+c) what="the kernel's C dax_hmem and dax_cxl" ;;
+*) what="the Rust dax_hmem and dax_cxl" ;;
+esac
+echo "Booting scenario (e) with $what (Linux $(cat "$kdir/include/config/kernel.release"), QEMU CXL Type-3)..."
 python3 scripts/harness.py --kdir "$kdir" --impl "$IMPL" --only e --table

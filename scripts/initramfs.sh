@@ -49,6 +49,7 @@ for a in $(/bin/busybox --list); do
 	[ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
 done
 copy_bin /usr/bin/kmod /usr/bin
+ln -s /bin/busybox "$r/sbin/mdev"
 for a in modprobe insmod rmmod lsmod modinfo depmod; do
 	rm -f "$r/bin/$a"; ln -sf /usr/bin/kmod "$r/sbin/$a"
 done

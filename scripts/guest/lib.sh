@@ -17,8 +17,9 @@ cmdline_arg() { # name -> value of daxo.NAME= on the kernel command line
 	tr ' ' '\n' < /proc/cmdline | sed -n "s/^daxo\.$1=//p" | tail -n 1
 }
 
-ok() { daxo_n=$((daxo_n + 1)); out "ok $daxo_n - $*"; }
-notok() { daxo_n=$((daxo_n + 1)); out "not ok $daxo_n - $*"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+ok() { daxo_n=$((daxo_n + 1)); out "ok $daxo_n - $* [t=$(uptime_s)]"; }
+notok() { daxo_n=$((daxo_n + 1)); out "not ok $daxo_n - $* [t=$(uptime_s)]"; }
 
 # step DESCRIPTION COMMAND...: run a command, report it as one KTAP line.
 step() {
@@ -41,16 +42,23 @@ expect_fail() {
 	ok "$what"
 }
 
-# settle: wait until device probing and module work are quiescent.
+# settle [SECONDS]: wait until module loading and device probing are
+# quiet: no modprobe or mdev running and no deferred probe pending, for
+# 0.3 s in a row (at most SECONDS, default 5). A write to /sys/bus/cxl/flush
+# first waits for the CXL port work.
 settle() {
-	local i
-	# A write to /sys/bus/cxl/flush waits for the CXL port work.
+	local i quiet=0
 	[ -e /sys/bus/cxl/flush ] && echo 1 > /sys/bus/cxl/flush 2>/dev/null
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		grep -q . /sys/kernel/debug/devices_deferred 2>/dev/null || break
-		sleep 0.2
+	for i in $(seq $(( ${1:-5} * 10 ))); do
+		if pidof modprobe mdev > /dev/null 2>&1 ||
+		   grep -q . /sys/kernel/debug/devices_deferred 2>/dev/null; then
+			quiet=0
+		else
+			quiet=$((quiet + 1))
+			[ $quiet -ge 3 ] && return 0
+		fi
+		sleep 0.1
 	done
-	sleep ${1:-1}
 }
 
 load() { # modules in order
@@ -67,20 +75,29 @@ unload() {
 	done
 }
 
-# udev_up: what udev does at boot. mdev listens for uevents and loads the
-# module for every MODALIAS; a coldplug pass replays "add" for the devices
-# that exist already. The two DAX drivers under test (and kmem, which would
-# online the memory) are blacklisted for alias loading: scenarios load them
-# by name, in the order they test.
+# udev_up: what udev does at boot. The kernel runs mdev for every uevent
+# (CONFIG_UEVENT_HELPER), which loads the module for each MODALIAS; a
+# coldplug pass replays "add" for the devices that start the CXL stack:
+# the CXL root (ACPI0017) and CXL memory devices (PCI class 0x050210).
+# Everything after them (ports, memdevs, regions, dax) arrives as hotplug
+# events. (Replaying every device, or `mdev -d` with its initial scan,
+# costs seconds of process spawning under TCG.) The two DAX drivers under
+# test (and kmem, which would online the memory) are blacklisted for alias
+# loading: scenarios load them by name, in the order they test.
 udev_up() {
+	local d c
 	printf '%s\n' 'blacklist dax_hmem' 'blacklist dax_cxl' 'blacklist kmem' \
 		> /etc/modprobe.d/daxo.conf
 	echo '$MODALIAS=.* 0:0 0660 @modprobe -b "$MODALIAS"' > /etc/mdev.conf
-	mdev -d
-	find /sys/devices -name uevent | while read -r u; do
-		echo add > "$u"
+	echo /sbin/mdev > /proc/sys/kernel/hotplug
+	for d in /sys/bus/acpi/devices/ACPI0017:*; do
+		[ -e "$d/uevent" ] && echo add > "$d/uevent"
 	done
-	settle 2
+	for d in /sys/bus/pci/devices/*; do
+		read -r c < "$d/class"
+		[ "$c" = 0x050210 ] && echo add > "$d/uevent"
+	done
+	settle 10
 	ok "udev: $(wc -l < /proc/modules) modules loaded"
 }
 
@@ -159,7 +176,7 @@ region_step() {
 # snapshot LABEL: emit the raw state the host judges ownership from.
 snapshot() {
 	local f d
-	settle 1
+	settle
 	out "@@ snap $1"
 	out "@@ file /proc/iomem"
 	cat /proc/iomem > $DAXO_OUT
@@ -247,9 +264,9 @@ kexec_stage2() {
 	cmdline="$(sed 's/daxo.stage=[0-9]*//' /proc/cmdline) daxo.stage=2 $*"
 	# The running root, repacked: -xdev keeps the mount points of /proc,
 	# /sys, /dev and /tmp but not what is mounted there.
-	(cd / && find . -xdev | cpio -o -H newc 2>/dev/null |
-		gzip -1 > /tmp/initrd.gz)
-	step "kexec load" kexec -l /daxo/bzImage --initrd=/tmp/initrd.gz \
+	# Not compressed: gzip costs seconds under TCG, memory is plenty.
+	(cd / && find . -xdev | cpio -o -H newc > /tmp/initrd.cpio 2>/dev/null)
+	step "kexec load" kexec -l /daxo/bzImage --initrd=/tmp/initrd.cpio \
 		--command-line="$cmdline" || return 1
 	out "# kexec into stage 2"
 	sync

@@ -13,6 +13,10 @@ mod ownership;
 
 mod model;
 
+#[allow(dead_code)]
+#[path = "../../cxl_dax/node.rs"]
+mod node;
+
 module! {
     type: OwnershipKunit,
     name: "dax_ownership_kunit",
@@ -259,6 +263,43 @@ mod tests {
         assert!(ledger.find(&sr[0]).is_some());
         ledger.clear();
         assert!(ledger.entries().is_empty());
+    }
+
+    #[test]
+    fn claims_map_to_errno() {
+        use super::ownership::{claim, Holder, RegionError};
+        let held = r(W0, mib(512));
+        // A range another driver holds is busy, never "out of memory".
+        assert_eq!(
+            RegionError::Claimed(Holder::Hmem(2), held).to_error(),
+            kernel::error::code::EBUSY
+        );
+        assert_eq!(
+            RegionError::Claimed(Holder::Cxl(0), held).to_error(),
+            kernel::error::code::EBUSY
+        );
+        assert_eq!(RegionError::Misaligned.to_error(), kernel::error::code::EINVAL);
+        assert_eq!(RegionError::NoMemory.to_error(), kernel::error::code::ENOMEM);
+        assert!(claim::is_aligned(&r(W0, mib(256)), mib(2)));
+        assert!(!claim::is_aligned(&r(0x4000_0000, mib(255)), mib(2)));
+        assert!(!claim::is_aligned(&r(W0 + mib(1), mib(2)), mib(2)));
+        assert!(!claim::is_aligned(&PhysRange::new(2, 1), mib(2)));
+    }
+
+    #[test]
+    fn node_choice_falls_back_only_without_a_target() {
+        use super::node::{choose, NO_NODE};
+        let mut asked = false;
+        assert_eq!(
+            choose(1, || {
+                asked = true;
+                0
+            }),
+            1
+        );
+        assert!(!asked);
+        assert_eq!(choose(NO_NODE, || 3), 3);
+        assert_eq!(choose(0, || 3), 0);
     }
 
     #[test]
