@@ -114,7 +114,11 @@ pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
             ALIGN >> 10
         ),
         RegionError::NoMemory => {
-            dev_err!(dev, "cannot create a DAX region for {}: out of memory\n", range)
+            dev_err!(
+                dev,
+                "cannot create a DAX region for {}: out of memory\n",
+                range
+            )
         }
     }
 }

@@ -21,7 +21,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 # shellcheck disable=SC2046
-/usr/bin/rustfmt --check --edition 2021 --config-path "$src/.rustfmt.toml" \
+/usr/bin/rustfmt --check --color never --edition 2021 --config-path "$src/.rustfmt.toml" \
 	$(git ls-files '*.rs') > "$log" 2>&1
 report "rustfmt clean" $? "$log"
 

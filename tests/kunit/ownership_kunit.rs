@@ -278,8 +278,14 @@ mod tests {
             RegionError::Claimed(Holder::Cxl(0), held).to_error(),
             kernel::error::code::EBUSY
         );
-        assert_eq!(RegionError::Misaligned.to_error(), kernel::error::code::EINVAL);
-        assert_eq!(RegionError::NoMemory.to_error(), kernel::error::code::ENOMEM);
+        assert_eq!(
+            RegionError::Misaligned.to_error(),
+            kernel::error::code::EINVAL
+        );
+        assert_eq!(
+            RegionError::NoMemory.to_error(),
+            kernel::error::code::ENOMEM
+        );
         assert!(claim::is_aligned(&r(W0, mib(256)), mib(2)));
         assert!(!claim::is_aligned(&r(0x4000_0000, mib(255)), mib(2)));
         assert!(!claim::is_aligned(&r(W0 + mib(1), mib(2)), mib(2)));
