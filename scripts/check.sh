@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$DAXO_TOP"
 
 # Implementations whose scenarios run (see scripts/scenarios.py): the C
-# anchor, the Rust dax_hmem beside the C dax_cxl, and both Rust modules.
-IMPLS=${DAXO_IMPLS:-c ours-hmem ours}
+# anchor, both Rust modules, and each Rust module beside the other C one.
+IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl}
 
 t0=$(date +%s)
 scripts/setup-host.sh
