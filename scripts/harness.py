@@ -119,6 +119,10 @@ def parse_results(text):
             m = re.match(r"^(not ok|ok) \d+ - (.*)$", line)
             if m:
                 steps.append((m.group(1) == "ok", m.group(2)))
+            elif line.startswith("# metric "):
+                parts = line.split()
+                if len(parts) == 4:
+                    steps.append(("metric", parts[2], float(parts[3])))
             elif line.startswith("# "):
                 steps.append((None, line[2:]))
     return steps, snaps, done
@@ -233,9 +237,11 @@ def judge(scn, impl, steps, snaps, done, console, counts):
     problems = []
     if not done:
         problems.append("the guest did not finish (timeout or crash)")
-    for ok, what in steps:
+    for ok, what, *rest in steps:
         if ok is False:
             problems.append(f"guest step failed: {what}")
+        elif ok == "metric":
+            counts.setdefault("metrics", {})[what] = rest[0]
     for label, expect in scn["expect"].items():
         snap = snaps.get(label)
         if snap is None:
@@ -364,6 +370,7 @@ def main():
     only = [s for s in args.only.split(",") if s]
     passed = failed = xfailed = xpassed = 0
     kunit_passed = kunit_failed = 0
+    metrics = {}
     n = 0
     todo = [(impl, name, scn) for impl in (args.impl or ["c"])
             for name, scn in scenarios.SCENARIOS.items()
@@ -377,6 +384,8 @@ def main():
         for (impl, name, scn), fut in zip(todo, futures):
             n += 1
             problems, secs, counts, table = fut.result()
+            for metric, value in counts.get("metrics", {}).items():
+                metrics.setdefault((name, metric), {})[impl] = value
             sys.stdout.write(table)
             kp, kf = counts.get("kunit_passed", 0), counts.get("kunit_failed", 0)
             if kp or kf:
@@ -407,6 +416,10 @@ def main():
     print(f"# scenarios: {passed} passed, {failed} failed, {xfailed} known failures (XFAIL)")
     if kunit_passed or kunit_failed:
         print(f"# KUnit cases: {kunit_passed} passed, {kunit_failed} failed")
+    # Figures, never judged: the same boot, each implementation.
+    for (name, metric), by_impl in sorted(metrics.items()):
+        print(f"# figure {name}/{metric}: " +
+              ", ".join(f"{impl} {v:.2f}" for impl, v in sorted(by_impl.items())))
     if args.summary:
         with open(args.summary, "w") as f:
             f.write(f"{passed + kunit_passed} {failed + kunit_failed} {xfailed}\n")

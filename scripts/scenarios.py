@@ -80,7 +80,8 @@ SCENARIOS = {
         "sr": [],
         "stage1": [BRING_UP, LOAD_HMEM_CXL,
                    "rd=$(root_decoder_at 0x%x)" % W0,
-                   f"region_step $rd {256 * M} mem0", "snapshot final"],
+                   f"region_step $rd {256 * M} mem0", "metric_dax_ready",
+                   "snapshot final"],
         "expect": {"final": [(W0, 256 * M, "cxl")]},
     },
     "b": {

@@ -229,6 +229,14 @@ cxl_dax_ready() {
 	return 1
 }
 
+# metric_dax_ready: report (not judge) how long after the last step the
+# CXL region's DAX device appeared, as "# metric dax_ready_s <seconds>".
+metric_dax_ready() {
+	local t0=$(uptime_s)
+	cxl_dax_ready || { notok "no DAX device under a CXL region"; return 1; }
+	out "# metric dax_ready_s $(awk "BEGIN { print $(uptime_s) - $t0 }")"
+}
+
 # cycle_dax_cxl N: unload and reload dax_cxl N times; the CXL region's DAX
 # device must come back every time.
 cycle_dax_cxl() {
