@@ -10,7 +10,7 @@
 //! then decides all ranges. Later bindings (module reload, unbind/bind)
 //! decide at once, under the same policy.
 
-use crate::ffi::{self, hmem::SoftReserved, hmem_device::HmemDevice};
+use crate::ffi::{self, hmem_device::HmemDevice};
 use crate::glue;
 use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Reason, Verdict};
 use kernel::{
@@ -214,7 +214,3 @@ impl Resolver {
         }
     }
 }
-
-// Keep the type used by the ffi walk visible in docs.
-#[allow(dead_code)]
-type _SoftReserved = SoftReserved;
