@@ -66,8 +66,8 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
             cmd += ["-object", f"memory-backend-ram,id={mem},share=on,size={size}",
                     "-device", f"cxl-type3,bus=rp{h}{d},volatile-memdev={mem},id=cxl-vmem{h}{d}"]
         fmw.append(f"cxl-fmw.{h}.targets.0={hb},cxl-fmw.{h}.size=4G")
-    for f in fmw:
-        cmd += ["-M", f]
+    # All windows in one -M: QEMU refuses cxl-fmw.* split over several.
+    cmd += ["-M", ",".join(fmw)]
     return cmd
 
 
@@ -328,12 +328,14 @@ def run(kdir, impl, name, scn, logdir, table=False):
             out.write(cpio_archive({"daxo/scenario.sh": script}))
         cmd = qemu_cmd(kdir, topo, initrd, append, console, results)
         t0 = time.monotonic()
+        qemu_err = ""
         try:
-            subprocess.run(cmd, timeout=BOOT_TIMEOUT, check=False,
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
+            proc = subprocess.run(cmd, timeout=BOOT_TIMEOUT, check=False,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+            qemu_err = proc.stderr.decode(errors="replace").strip()
         except subprocess.TimeoutExpired:
-            pass
+            qemu_err = f"timed out after {BOOT_TIMEOUT}s"
         secs = time.monotonic() - t0
     text = open(results, errors="replace").read() if os.path.exists(results) else ""
     con = open(console, errors="replace").read() if os.path.exists(console) else ""
@@ -346,6 +348,8 @@ def run(kdir, impl, name, scn, logdir, table=False):
         table_text = buf.getvalue()
     counts = {}
     problems = judge(scn, impl, steps, snaps, done, con, counts)
+    if not done and qemu_err:
+        problems.append(f"qemu: {qemu_err.splitlines()[-1]}")
     return problems, secs, counts, table_text
 
 

@@ -36,10 +36,14 @@ CXL_IMPLS = DRIVER_IMPLS + ["ours-cxl"]
 M = 1 << 20
 G = 1 << 30
 W0 = 0x390000000  # CXL window 0 with -m 2G,maxmem=8G and one 4G window
+W1 = 0x490000000  # CXL window 1 of the two-hb topology
 
 # Host bridges, each a list of volatile Type-3 device sizes.
 TOPOLOGIES = {
     "one-hb": {"bridges": [[256 * M, 256 * M]]},
+    # Two host bridges (PCI buses 0x0c and 0x20), one device and one 4 GiB
+    # window each: window 0 at W0, window 1 at W1.
+    "two-hb": {"bridges": [[256 * M], [256 * M]]},
 }
 
 
@@ -179,6 +183,20 @@ SCENARIOS["i"] = {
     },
     "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on rebind "
                    "(did_probe stays set, so the range is left to CXL)"},
+}
+
+SCENARIOS["l"] = {
+    "title": "two host bridges: SR equal to a region in window 0, a region "
+             "without SR in window 1 -> both CXL",
+    "topology": "two-hb",
+    "sr": [SR_REGION],
+    "stage1": [BRING_UP,
+               "rd0=$(root_decoder_at 0x%x)" % W0, "rd1=$(root_decoder_at 0x%x)" % W1,
+               f"region_step $rd0 {256 * M} $(memdev_on_bus 0c) || return",
+               f"region_step $rd1 {256 * M} $(memdev_on_bus 20) || return",
+               f'kexec_stage2 "{boot_sr([SR_REGION])}"'],
+    "stage2": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+    "expect": {"final": [(*SR_REGION, "cxl"), (W1, 256 * M, "cxl")]},
 }
 
 SCENARIOS["j"] = {

@@ -113,6 +113,22 @@ endpoint_decoder() {
 	return 1
 }
 
+# memdev_on_bus BUS: the memdev below PCI root bus BUS (hex, e.g. 0c), that
+# is below that host bridge: memdev numbers follow probe order, buses don't.
+memdev_on_bus() {
+	local m i
+	for i in $(seq 100); do
+		for m in /sys/bus/cxl/devices/mem*; do
+			case "$(readlink -f $m)" in
+			*/pci0000:$1/*) basename $m; return 0 ;;
+			esac
+		done
+		sleep 0.2
+	done
+	echo "no memdev below bus $1" >&2
+	return 1
+}
+
 # The root decoder of the CXL window that starts at $1 (hex); waits up to
 # 20 s for cxl_acpi to publish it.
 root_decoder_at() {
