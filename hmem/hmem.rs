@@ -55,6 +55,12 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         glue::request_cxl_modules();
         ffi::hmem::init_walk_lock();
+        if glue::policy() == ownership::Policy::Strict {
+            pr_info!(
+                "strict ownership: no CXL region teardown in this build; CXL regions over \
+                 Soft Reserved ranges HMEM owns stay inactive (their DAX claim fails with -EBUSY)\n"
+            );
+        }
         try_pin_init!(Self {
             queue: glue::HmemQueue::new()?,
             hmem <- ffi::platform_driver::RawPlatformDriver::new(

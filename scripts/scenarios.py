@@ -199,6 +199,30 @@ SCENARIOS["l"] = {
     "expect": {"final": [(*SR_REGION, "cxl"), (W1, 256 * M, "cxl")]},
 }
 
+LOAD_STRICT = ["step 'modprobe dax_hmem ownership=strict' modprobe dax_hmem ownership=strict",
+               "load dax_cxl"]
+
+SCENARIOS["e-strict"] = {
+    "title": "as (e) under ownership=strict -> HMEM owns both ranges",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                LOAD_STRICT + ["snapshot final"]),
+    "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
+    "console": [r"2 Soft Reserved ranges: 0 to CXL, 2 to HMEM \(strict policy\)"],
+    "impls": ["ours", "ours-hmem"],
+}
+
+SCENARIOS["c-strict"] = {
+    "title": "as (c) under ownership=strict: nothing missed -> CXL",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION], LOAD_STRICT + ["snapshot final"]),
+    "expect": {"final": [(*SR_REGION, "cxl")]},
+    "console": [r"1 Soft Reserved ranges: 1 to CXL, 0 to HMEM \(strict policy\)"],
+    "impls": ["ours"],
+}
+
 SCENARIOS["j"] = {
     "title": "dax_cxl unloaded and reloaded 20 times with a committed region; "
              "insmod then immediate rmmod",
