@@ -17,7 +17,7 @@ pub(crate) mod range;
 #[allow(unused_imports)]
 pub(crate) use claim::{Holder, RegionError};
 #[allow(unused_imports)]
-pub(crate) use ledger::{Ledger, Summary};
+pub(crate) use ledger::{Entry, Ledger, Summary};
 #[allow(unused_imports)]
 pub(crate) use policy::{decide, Decision, Facts, Owner, Policy, Reason, Rejection, Verdict};
 #[allow(unused_imports)]

@@ -17,6 +17,9 @@ mod model;
 #[path = "../../cxl_dax/node.rs"]
 mod node;
 
+#[path = "../../region_teardown/select.rs"]
+mod teardown;
+
 module! {
     type: OwnershipKunit,
     name: "dax_ownership_kunit",
@@ -37,7 +40,7 @@ impl kernel::Module for OwnershipKunit {
 mod tests {
     use super::model::{mib, Model, W0};
     use super::ownership::{
-        decide, Decision, Ledger, Owner, PhysRange, Policy, Reason, Rejection, Verdict,
+        decide, Decision, Entry, Ledger, Owner, PhysRange, Policy, Reason, Rejection, Verdict,
     };
     use kernel::prelude::*;
 
@@ -306,6 +309,66 @@ mod tests {
         assert!(!asked);
         assert_eq!(choose(NO_NODE, || 3), 3);
         assert_eq!(choose(0, || 3), 0);
+    }
+
+    /// The ledger entries `decide` gives `sr` with `regions` (per-range or
+    /// strict), as the driver records them.
+    fn decided(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Entry> {
+        let v = run(sr, regions, policy);
+        let mut out = KVec::new();
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            out.push(
+                Entry {
+                    range: *range,
+                    verdict: *verdict,
+                },
+                GFP_KERNEL,
+            )
+            .unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn teardown_takes_regions_over_hmem_ranges_only() {
+        use super::teardown::{select, Doomed};
+        // Window 0: region A exactly SR 1; SR 2 uncovered. Region B lies
+        // in the window but over no SR range: it is innocent.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let a = r(W0, mib(256));
+        let b = r(W0 + mib(1024), mib(256));
+        let regions = [a, b];
+        // Per-range: A's range goes to CXL, so nothing is torn down.
+        let per_range = decided(&sr, &regions, Policy::PerRange);
+        assert!(select(&regions, &per_range).unwrap().is_empty());
+        // Strict: the miss flips SR 1 to HMEM; A goes, B stays.
+        let strict = decided(&sr, &regions, Policy::Strict);
+        let doomed = select(&regions, &strict).unwrap();
+        assert_eq!(
+            &doomed[..],
+            &[Doomed {
+                region: 0,
+                because: sr[0],
+            }]
+        );
+    }
+
+    #[test]
+    fn teardown_takes_a_region_partly_over_an_hmem_range() {
+        use super::teardown::select;
+        // SR larger than its region (scenario d): HMEM owns it, the region
+        // inside it is torn down under either policy's verdict.
+        let sr = [r(W0, mib(512))];
+        let regions = [r(W0, mib(256))];
+        for policy in [Policy::PerRange, Policy::Strict] {
+            let d = decided(&sr, &regions, policy);
+            assert_eq!(select(&regions, &d).unwrap().len(), 1);
+        }
+        // No regions, or no ranges: nothing to do.
+        assert!(select(&[], &decided(&sr, &[], Policy::Strict))
+            .unwrap()
+            .is_empty());
+        assert!(select(&regions, &[]).unwrap().is_empty());
     }
 
     #[test]
