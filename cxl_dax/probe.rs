@@ -53,11 +53,5 @@ pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
         dev_size: range.size(),
         memmap_on_memory: true,
     };
-    match dax::create(device, &spec) {
-        Ok(()) => 0,
-        Err(e) => {
-            dax::report(device, &range, e);
-            e.to_error().to_errno()
-        }
-    }
+    dax::create_or_report(device, &spec)
 }

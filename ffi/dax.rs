@@ -89,6 +89,18 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
         .map_err(|_| RegionError::NoMemory)
 }
 
+/// What a probe returns: 0 once the region and its device exist, else the
+/// errno of [`RegionError::to_error`] after one line saying why.
+pub(crate) fn create_or_report(dev: &Device, spec: &RegionSpec) -> kernel::ffi::c_int {
+    match create(dev, spec) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(dev, &spec.range, e);
+            e.to_error().to_errno()
+        }
+    }
+}
+
 /// Say in one line why `dev` got no DAX region over `range`.
 pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
     match e {

@@ -52,11 +52,5 @@ pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> k
         dev_size: if idle { 0 } else { range.size() },
         memmap_on_memory: false,
     };
-    match dax::create(dev, &spec) {
-        Ok(()) => 0,
-        Err(e) => {
-            dax::report(dev, &range, e);
-            e.to_error().to_errno()
-        }
-    }
+    dax::create_or_report(dev, &spec)
 }
