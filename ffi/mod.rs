@@ -8,11 +8,14 @@
 //! frees what, which lock protects what) written down once, here.
 
 pub(crate) mod bindings;
+#[cfg(daxo_region_teardown)]
+pub(crate) mod cxl_region;
 pub(crate) mod dax;
 pub(crate) mod hmem;
 pub(crate) mod hmem_device;
 pub(crate) mod platform_driver;
 pub(crate) mod resource;
+pub(crate) mod soft_reserved;
 
 use kernel::device::{Device, DeviceContext};
 

@@ -23,6 +23,9 @@ mod ffi;
 #[path = "../ownership/mod.rs"]
 mod ownership;
 
+#[path = "../region_teardown/mod.rs"]
+mod region_teardown;
+
 mod dax_driver;
 mod glue;
 mod platform_driver;
@@ -56,10 +59,17 @@ impl kernel::InPlaceModule for DaxHmemModule {
         glue::request_cxl_modules();
         ffi::hmem::init_walk_lock();
         if glue::policy() == ownership::Policy::Strict {
-            pr_info!(
-                "strict ownership: no CXL region teardown in this build; CXL regions over \
-                 Soft Reserved ranges HMEM owns stay inactive (their DAX claim fails with -EBUSY)\n"
-            );
+            if region_teardown::AVAILABLE {
+                pr_info!(
+                    "strict ownership: CXL regions over Soft Reserved ranges HMEM owns will be \
+                     torn down\n"
+                );
+            } else {
+                pr_info!(
+                    "strict ownership: no CXL region teardown in this build; CXL regions over \
+                     Soft Reserved ranges HMEM owns stay inactive (their DAX claim fails with -EBUSY)\n"
+                );
+            }
         }
         try_pin_init!(Self {
             queue: glue::HmemQueue::new()?,

@@ -12,7 +12,8 @@
 
 use crate::ffi::{self, hmem_device::HmemDevice};
 use crate::glue;
-use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Reason, Verdict};
+use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
+use crate::region_teardown;
 use kernel::{
     bindings,
     device::Core,
@@ -150,8 +151,16 @@ impl Resolver {
         if phase == Phase::Final {
             state.ledger.clear();
         }
-        for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
+        // Decide all, then act: record every verdict, tear down what the
+        // strict policy condemns, and only then register hmem.N devices
+        // (whose DAX regions would conflict with a live CXL one).
+        for (f, verdict) in facts.iter().zip(verdicts.iter()) {
             state.ledger.record(f.range, *verdict)?;
+        }
+        if phase == Phase::Final && policy == Policy::Strict {
+            self.tear_down_regions(&state.ledger);
+        }
+        for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
             self.act(&mut state, f.range, *nid, verdict);
         }
         if phase == Phase::Final || !deferred {
@@ -167,6 +176,32 @@ impl Resolver {
             ffi::hmem::set_did_probe(&*self.pdev);
         }
         Ok(deferred)
+    }
+
+    /// Strict policy: tear down the CXL regions over ranges HMEM now owns,
+    /// and say once how many and which range made HMEM take everything.
+    fn tear_down_regions(&self, ledger: &Ledger) {
+        let dev = self.pdev.as_ref();
+        let Some(missed) = ledger.entries().iter().find_map(|e| match e.verdict {
+            Ok(d) if d.reason == Reason::NotContained => Some(e.range),
+            _ => None,
+        }) else {
+            // Every range that meets a CXL window is in a region: CXL owns
+            // them, nothing to tear down.
+            return;
+        };
+        match region_teardown::tear_down(dev, ledger.entries()) {
+            Ok(o) if o.chosen == 0 => {}
+            Ok(o) => dev_info!(
+                dev,
+                "strict policy: {} is not contained by a committed CXL region, so HMEM owns every \
+                 Soft Reserved range; tore down {} of {} CXL regions over them\n",
+                missed,
+                o.torn_down,
+                o.chosen
+            ),
+            Err(e) => dev_err!(dev, "strict policy: CXL region teardown failed: {:?}\n", e),
+        }
     }
 
     /// Carry out one verdict.

@@ -10,7 +10,7 @@ cd "$DAXO_TOP"
 
 # Implementations whose scenarios run (see scripts/scenarios.py): the C
 # anchor, both Rust modules, and each Rust module beside the other C one.
-IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl}
+IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl ours-noteardown}
 
 t0=$(date +%s)
 scripts/setup-host.sh
@@ -37,7 +37,21 @@ if [ $rc = 0 ]; then
 	make --no-print-directory KDIR="$kdir" modules > "$kdir/daxo-modules.log" 2>&1 || rc=$?
 fi
 
-scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" > /dev/null
+# dax_hmem as built against a kernel without the CXL-core teardown helper
+# (scenario e-strict-kept), from a copy of the sources.
+noteardown=$kdir/daxo-noteardown
+rc2=$rc
+if [ $rc = 0 ]; then
+	rm -rf "$noteardown" && mkdir -p "$noteardown"
+	git ls-files -z | xargs -0 cp --parents -t "$noteardown"
+	make --no-print-directory -C "$noteardown" KDIR="$kdir" DAXO_NO_TEARDOWN=1 modules \
+		> "$kdir/daxo-noteardown.log" 2>&1 || rc2=$?
+	[ $rc2 = 0 ] || tail -n 40 "$kdir/daxo-noteardown.log"
+	count "out-of-tree build of dax_hmem.ko without region teardown (DAXO_NO_TEARDOWN=1)" $rc2
+fi
+
+scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" \
+	"$([ $rc2 = 0 ] && echo "$noteardown")" > /dev/null
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT

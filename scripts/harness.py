@@ -37,6 +37,12 @@ KERNEL_PROBLEMS = re.compile(
 
 # ----------------------------------------------------------------- QEMU
 
+def images_dir(kdir):
+    """Where scripts/initramfs.sh put the archives: $DAXO_IMAGES, else
+    KDIR/daxo."""
+    return os.environ.get("DAXO_IMAGES") or os.path.join(kdir, "daxo")
+
+
 def qemu_cmd(kdir, topo, initrd, append, console, results):
     """The QEMU command line for a topology (see scenarios.TOPOLOGIES)."""
     # KVM only when asked for: here /dev/kvm exists but nested guests hang.
@@ -65,7 +71,7 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
             mem = f"cxlmem{h}{d}"
             cmd += ["-object", f"memory-backend-ram,id={mem},share=on,size={size}",
                     "-device", f"cxl-type3,bus=rp{h}{d},volatile-memdev={mem},id=cxl-vmem{h}{d}"]
-        fmw.append(f"cxl-fmw.{h}.targets.0={hb},cxl-fmw.{h}.size=4G")
+        fmw.append(f"cxl-fmw.{h}.targets.0={hb},cxl-fmw.{h}.size={topo.get('window', '4G')}")
     # All windows in one -M: QEMU refuses cxl-fmw.* split over several.
     cmd += ["-M", ",".join(fmw)]
     return cmd
@@ -180,7 +186,11 @@ def daxctl_paths(snap):
     return paths
 
 
-def judge_range(snap, start, size, want):
+# Implementations whose dax_hmem is ours.
+RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown")
+
+
+def judge_range(snap, start, size, want, sr_entry=False):
     """Problems (strings) with the ownership of one range; [] when right."""
     problems = []
     rng = f"[{start:#x}-{start + size - 1:#x}]"
@@ -217,6 +227,36 @@ def judge_range(snap, start, size, want):
         hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
         if not hm:
             problems.append(f"{rng}: no hmem.N platform device bound to hmem")
+        # The Rust dax_hmem puts the range back in /proc/iomem (7.3's TODO).
+        if sr_entry and not any(
+                r[3] == "Soft Reserved" and r[1] == start and r[2] == end
+                for r in parse_iomem(snap.get("/proc/iomem", []))):
+            problems.append(f"{rng}: no 'Soft Reserved' entry for it in /proc/iomem")
+    return problems
+
+
+def cxl_regions(snap):
+    """{(start, size)} of the CXL regions in /sys/bus/cxl and in /proc/iomem
+    (a pair of sets: they must agree)."""
+    sysfs = set()
+    for line in snap.get("cxl-regions", []):
+        parts = line.split()
+        if len(parts) >= 3 and parts[1].startswith("0x"):
+            sysfs.add((int(parts[1], 16), int(parts[2], 0)))
+    iomem = {(r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))
+             if re.match(r"region\d+$", r[3])}
+    return sysfs, iomem
+
+
+def judge_regions(label, snap, want):
+    """Problems with the set of CXL regions: exactly `want` [(start, size)]
+    in both /sys/bus/cxl and /proc/iomem."""
+    want = set(want)
+    fmt = lambda rs: ", ".join(f"[{s:#x}-{s + n - 1:#x}]" for s, n in sorted(rs)) or "none"
+    problems = []
+    for where, got in zip(("/sys/bus/cxl", "/proc/iomem"), cxl_regions(snap)):
+        if got != want:
+            problems.append(f"{label}: CXL regions in {where}: {fmt(got)}, expected {fmt(want)}")
     return problems
 
 
@@ -249,8 +289,12 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             continue
         hmem_wanted = 0
         for (start, size, want) in expect:
-            problems += judge_range(snap, start, size, want)
+            sr_entry = (impl in RUST_HMEM
+                        and (start, size) not in scn.get("no_soft_reserved_entry", []))
+            problems += judge_range(snap, start, size, want, sr_entry)
             hmem_wanted += want == "hmem"
+        if label in scn.get("cxl_regions", {}):
+            problems += judge_regions(label, snap, scn["cxl_regions"][label])
         hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
         if len(hm) != hmem_wanted:
             problems.append(f"{label}: {len(hm)} bound hmem devices, expected {hmem_wanted}")
@@ -309,7 +353,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
     topo = scenarios.TOPOLOGIES[scn["topology"]]
     script = scenarios.guest_script(scn)
     append = " ".join([
-        "console=ttyS0", "loglevel=7", "panic=-1", "oops=panic",
+        "console=ttyS0", "loglevel=8", "panic=-1", "oops=panic",
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
         scn.get("stage1_cmdline", ""),
     ]).strip()
@@ -323,7 +367,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
         initrd = os.path.join(tmp, "initrd")
         with open(initrd, "wb") as out:
             for part in ("base", impl):
-                with open(os.path.join(kdir, "daxo", f"{part}.cpio.gz"), "rb") as f:
+                with open(os.path.join(images_dir(kdir), f"{part}.cpio.gz"), "rb") as f:
                     out.write(f.read())
             out.write(cpio_archive({"daxo/scenario.sh": script}))
         cmd = qemu_cmd(kdir, topo, initrd, append, console, results)
@@ -356,7 +400,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kdir", required=True)
-    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl"])
+    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl", "ours-noteardown"])
     ap.add_argument("--only", default="")
     ap.add_argument("--logdir", default=None)
     ap.add_argument("--list", action="store_true")
@@ -370,7 +414,7 @@ def main():
         for name, scn in scenarios.SCENARIOS.items():
             print(f"{name}: {scn['title']}")
         return 0
-    logdir = args.logdir or os.path.join(args.kdir, "daxo", "logs")
+    logdir = args.logdir or os.path.join(images_dir(args.kdir), "logs")
     only = [s for s in args.only.split(",") if s]
     passed = failed = xfailed = xpassed = 0
     kunit_passed = kunit_failed = 0

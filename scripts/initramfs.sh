@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs pieces for a kernel build directory.
 #
-#   scripts/initramfs.sh KDIR [OURS_DIR]
+#   scripts/initramfs.sh KDIR [OURS_DIR [NOTEARDOWN_DIR]]
 #
-# Writes into KDIR/daxo/:
+# Writes into $DAXO_IMAGES, by default KDIR/daxo/ (harness.py reads the
+# same variable):
 #   base.cpio.gz   busybox, kmod, kexec, cxl, daxctl (+ their libraries),
 #                  the guest scripts, bzImage (for kexec) and the kernel's
 #                  modules: this is the C anchor module set;
@@ -12,7 +13,9 @@
 #   ours.cpio.gz   overlay replacing dax_hmem.ko and dax_cxl.ko by the
 #                  project's modules from OURS_DIR, with modules.dep redone;
 #   ours-hmem.cpio.gz  the same for dax_hmem.ko alone (C dax_cxl beside it);
-#   ours-cxl.cpio.gz   the same for dax_cxl.ko alone (C dax_hmem beside it).
+#   ours-cxl.cpio.gz   the same for dax_cxl.ko alone (C dax_hmem beside it);
+#   ours-noteardown.cpio.gz  as ours, with the dax_hmem.ko built without
+#                  region teardown in NOTEARDOWN_DIR (when given).
 # The kernel unpacks concatenated archives in order, so the initrd for a
 # boot is base + one overlay + the scenario's own archive.
 set -euo pipefail
@@ -20,7 +23,8 @@ set -euo pipefail
 
 KDIR=$(cd "$1" && pwd)
 OURS=${2:-}
-OUT=$KDIR/daxo
+NOTEARDOWN=${3:-}
+OUT=${DAXO_IMAGES:-$KDIR/daxo}
 kver=$(cat "$KDIR/include/config/kernel.release")
 mods=$KDIR/modroot/lib/modules/$kver
 
@@ -69,8 +73,9 @@ mkcpio "$r" "$OUT/base.cpio.gz"
 mkdir -p "$work/c"
 mkcpio "$work/c" "$OUT/c.cpio.gz"
 
-# overlay NAME MODULE...: an archive that replaces the kernel's MODULEs by
-# the project's (found under $OURS), with modules.dep redone.
+# overlay NAME MODULE[=KO]...: an archive that replaces the kernel's
+# MODULEs by the project's (KO, or found under $OURS), with modules.dep
+# redone.
 overlay() {
 	local name=$1 o=$work/$1 m f src_ko kunit
 	shift
@@ -78,9 +83,12 @@ overlay() {
 	cp -a "$mods" "$o/lib/modules/"
 	rm -f "$o/lib/modules/$kver"/{build,source}
 	for m in "$@"; do
+		src_ko=
+		case "$m" in *=*) src_ko=${m#*=}; m=${m%%=*} ;; esac
 		f=$(find "$o/lib/modules/$kver" -name "$m.ko")
 		[ -n "$f" ] || daxo_die "the kernel has no $m.ko to replace"
-		src_ko=$(find "$OURS" -name "$m.ko" -not -path "*/.git/*" | head -n 1)
+		[ -n "$src_ko" ] ||
+			src_ko=$(find "$OURS" -name "$m.ko" -not -path "*/.git/*" | head -n 1)
 		[ -n "$src_ko" ] || daxo_die "no $m.ko under $OURS (make modules first)"
 		install -m644 "$src_ko" "$f"
 		strip --strip-debug "$f"
@@ -102,5 +110,7 @@ if [ -n "$OURS" ]; then
 	overlay ours dax_hmem dax_cxl		# both Rust modules
 	overlay ours-hmem dax_hmem		# Rust dax_hmem beside the C dax_cxl
 	overlay ours-cxl dax_cxl		# C dax_hmem beside the Rust dax_cxl
+	[ -z "$NOTEARDOWN" ] ||			# strict without region teardown
+		overlay ours-noteardown dax_hmem="$NOTEARDOWN/hmem/dax_hmem.ko" dax_cxl
 fi
 echo "$OUT"

@@ -13,6 +13,8 @@ A scenario has:
   stage2      guest shell for the kexec'ed boot (two-stage scenarios only);
   expect      {snapshot label: [(start, size, owner)]}, owner one of
               "cxl", "hmem", "none";
+  cxl_regions {snapshot label: [(start, size)]}: exactly the CXL regions
+              /sys/bus/cxl and /proc/iomem must show (optional);
   xfail       {implementation: why}: a known failure of that implementation,
               reported as XFAIL; the expectation itself is never weakened;
   console     regexes the kernel log must match;
@@ -44,6 +46,9 @@ TOPOLOGIES = {
     # Two host bridges (PCI buses 0x0c and 0x20), one device and one 4 GiB
     # window each: window 0 at W0, window 1 at W1.
     "two-hb": {"bridges": [[256 * M], [256 * M]]},
+    # As one-hb with a 512 MiB window: SR_BIG fills it, so a region created
+    # later can only get HPA space over that range.
+    "one-hb-512M": {"bridges": [[256 * M, 256 * M]], "window": "512M"},
 }
 
 
@@ -113,6 +118,8 @@ SCENARIOS = {
         **two_stage([(256 * M, ["mem0"])], [SR_BIG],
                     [LOAD_HMEM_CXL, "snapshot final"]),
         "expect": {"final": [(*SR_BIG, "hmem")]},
+        # Per-range tears nothing down: the region stays, without DAX.
+        "cxl_regions": {"final": [(W0, 256 * M)]},
         # The shared DAX-region tree refuses the second claimant; the Rust
         # dax_cxl says so in one line, as -EBUSY (the C one says -ENOMEM).
         "console": {
@@ -202,24 +209,99 @@ SCENARIOS["l"] = {
 LOAD_STRICT = ["step 'modprobe dax_hmem ownership=strict' modprobe dax_hmem ownership=strict",
                "load dax_cxl"]
 
+TEARDOWN = (r"strict policy: \[mem 0x{:x}-0x{:x}\] is not contained by a committed CXL "
+            r"region, so HMEM owns every Soft Reserved range; tore down {n} of {n} CXL "
+            r"regions over them")
+TEARDOWN_NOTICE = r"strict ownership: CXL regions over Soft Reserved ranges HMEM owns will be torn down"
+
+
+def torn_down(region, because):
+    """The dev_dbg line for one region torn down."""
+    (rs, rn), (bs, bn) = region, because
+    return (rf"tore down region\d+ \[mem 0x{rs:x}-0x{rs + rn - 1:x}\]: it overlaps "
+            rf"\[mem 0x{bs:x}-0x{bs + bn - 1:x}\], which HMEM owns")
+
+
+def teardown_line(missed, n):
+    start, size = missed
+    return TEARDOWN.format(start, start + size - 1, n=n)
+
+
 SCENARIOS["e-strict"] = {
-    "title": "as (e) under ownership=strict -> HMEM owns both ranges",
+    "title": "as (e) under ownership=strict -> HMEM owns both ranges; the region is torn down",
     "topology": "one-hb",
     "sr": [SR_REGION, SR_UNCOVERED],
     **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
                 LOAD_STRICT + ["snapshot final"]),
     "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
-    "console": [r"2 Soft Reserved ranges: 0 to CXL, 2 to HMEM \(strict policy\)"],
+    "cxl_regions": {"final": []},
+    "console": [r"2 Soft Reserved ranges: 0 to CXL, 2 to HMEM \(strict policy\)",
+                TEARDOWN_NOTICE, teardown_line(SR_UNCOVERED, 1),
+                torn_down((W0, 256 * M), SR_REGION)],
+    "impls": ["ours", "ours-hmem"],
+}
+
+SCENARIOS["e-strict-kept"] = {
+    "title": "as (e-strict), dax_hmem built without the CXL-core teardown helper -> "
+             "HMEM owns both ranges; the region stays, its DAX claim fails with -EBUSY",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                LOAD_STRICT + ["snapshot final"]),
+    "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
+    "cxl_regions": {"final": [(W0, 256 * M)]},
+    "console": [r"dax_hmem: strict ownership: no CXL region teardown in this build; CXL "
+                r"regions over Soft Reserved ranges HMEM owns stay inactive",
+                r"probe with driver cxl_dax_region failed with error -16"],
+    "console_not": [r"tore down", r"failed with error -12"],
+    "impls": ["ours-noteardown"],
+}
+
+SCENARIOS["d-strict"] = {
+    "title": "as (d) under ownership=strict, the SR range filling a 512 MiB window -> "
+             "HMEM; the region is torn down; a new region cannot get HPA space over the range",
+    "topology": "one-hb-512M",
+    "sr": [SR_BIG],
+    **two_stage([(256 * M, ["mem0"])], [SR_BIG],
+                LOAD_STRICT + ["snapshot final",
+                               "rd=$(root_decoder_at 0x%x)" % W0,
+                               f"region_hpa_busy $rd {256 * M} mem1"]),
+    "expect": {"final": [(*SR_BIG, "hmem")]},
+    "cxl_regions": {"final": []},
+    "console": [TEARDOWN_NOTICE, teardown_line(SR_BIG, 1), torn_down((W0, 256 * M), SR_BIG)],
+    "console_not": [r"probe with driver cxl_dax_region failed"],
+    "impls": ["ours", "ours-hmem"],
+}
+
+SCENARIOS["l-strict"] = {
+    "title": "two host bridges under ownership=strict: SR equal to a region plus an uncovered "
+             "SR range in window 0, an innocent region in window 1 -> HMEM owns window 0's "
+             "ranges, its region is torn down; the innocent region keeps its DAX device",
+    "topology": "two-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    "stage1": [BRING_UP,
+               "rd0=$(root_decoder_at 0x%x)" % W0, "rd1=$(root_decoder_at 0x%x)" % W1,
+               f"region_step $rd0 {256 * M} $(memdev_on_bus 0c) || return",
+               f"region_step $rd1 {256 * M} $(memdev_on_bus 20) || return",
+               f'kexec_stage2 "{boot_sr([SR_REGION, SR_UNCOVERED])}"'],
+    "stage2": [BRING_UP] + LOAD_STRICT + ["snapshot final"],
+    "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem"),
+                         (W1, 256 * M, "cxl")]},
+    "cxl_regions": {"final": [(W1, 256 * M)]},
+    "console": [teardown_line(SR_UNCOVERED, 1), torn_down((W0, 256 * M), SR_REGION)],
+    "console_not": [r"tore down region\d+ \[mem 0x49"],
     "impls": ["ours", "ours-hmem"],
 }
 
 SCENARIOS["c-strict"] = {
-    "title": "as (c) under ownership=strict: nothing missed -> CXL",
+    "title": "as (c) under ownership=strict: nothing missed -> CXL, nothing torn down",
     "topology": "one-hb",
     "sr": [SR_REGION],
     **two_stage([(256 * M, ["mem0"])], [SR_REGION], LOAD_STRICT + ["snapshot final"]),
     "expect": {"final": [(*SR_REGION, "cxl")]},
+    "cxl_regions": {"final": [(W0, 256 * M)]},
     "console": [r"1 Soft Reserved ranges: 1 to CXL, 0 to HMEM \(strict policy\)"],
+    "console_not": [r"tore down"],
     "impls": ["ours"],
 }
 

@@ -143,6 +143,14 @@ root_decoder_at() {
 	return 1
 }
 
+# wr FILE VALUE: write VALUE to a sysfs FILE; on failure say which write
+# failed and why on stderr (the shell's own echo fails silently).
+wr() {
+	printf '%s\n' "$2" | dd of="$1" 2>/tmp/wr.err && return 0
+	echo "write '$2' to $1: $(sed -n 's/^dd: error writing .*: //p' /tmp/wr.err)" >&2
+	return 1
+}
+
 # create_ram_region ROOTDECODER SIZE MEMDEV...: create and commit a ram
 # region through the sysfs ABI (cxl-cli 76 cannot create ram regions).
 # Prints the region name.
@@ -151,29 +159,29 @@ create_ram_region() {
 	shift 2
 	ways=$#
 	region=$(cat $c/$rd/create_ram_region) || return 1
-	echo "$region" > $c/$rd/create_ram_region || return 1
-	echo 4096 > $c/$region/interleave_granularity || return 1
-	echo $ways > $c/$region/interleave_ways || return 1
+	wr $c/$rd/create_ram_region "$region" || return 1
+	wr $c/$region/interleave_granularity 4096 || return 1
+	wr $c/$region/interleave_ways $ways || return 1
 	for m in "$@"; do
 		for i in $(seq 100); do
 			ed=$(endpoint_decoder $m) && break
 			sleep 0.2
 		done
 		[ -n "$ed" ] || { echo "no endpoint decoder for $m" >&2; return 1; }
-		echo ram > $c/$ed/mode || return 1
-		printf '0x%x\n' $((size / ways)) > $c/$ed/dpa_size || return 1
+		wr $c/$ed/mode ram || return 1
+		wr $c/$ed/dpa_size $(printf '0x%x' $((size / ways))) || return 1
 	done
-	printf '0x%x\n' $size > $c/$region/size || return 1
+	wr $c/$region/size $(printf '0x%x' $size) || return 1
 	i=0
 	for m in "$@"; do
 		ed=$(endpoint_decoder $m)
-		echo $ed > $c/$region/target$i || return 1
+		wr $c/$region/target$i $ed || return 1
 		i=$((i + 1))
 	done
-	echo 1 > $c/$region/commit || return 1
+	wr $c/$region/commit 1 || return 1
 	# What `cxl enable-region` does: attach the region driver, which
 	# publishes the cxl_dax_region device.
-	echo $region > $c/../drivers/cxl_region/bind || return 1
+	wr $c/../drivers/cxl_region/bind $region || return 1
 	echo "$region"
 }
 
@@ -187,6 +195,26 @@ region_step() {
 		sed 's/^/# /' /tmp/err > $DAXO_OUT
 		return 1
 	fi
+}
+
+# region_hpa_busy ROOTDECODER SIZE MEMDEV...: creating a region must fail
+# when its HPA space is requested (the size write: -ERANGE, no free space in
+# the window), and leave no region behind.
+region_hpa_busy() {
+	local r c=/sys/bus/cxl/devices
+	if r=$(create_ram_region "$@" 2>/tmp/err); then
+		notok "region $r got HPA space $(cat $c/$r/resource) over a range HMEM owns"
+		return 1
+	fi
+	if ! grep -q "/size: Numerical result out of range" /tmp/err; then
+		notok "region creation failed, but not for want of HPA space"
+		{ echo "args: $*"; cat /tmp/err; ls $c; } | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	# Delete the half-made region (its name is the last one created).
+	r=$(ls -d $c/region* 2>/dev/null | tail -n 1)
+	[ -n "$r" ] && basename $r > $c/$1/delete_region
+	ok "no HPA space for a new region over the range HMEM owns: $(sed 's/.*: //' /tmp/err | head -n 1)"
 }
 
 # snapshot LABEL: emit the raw state the host judges ownership from.

@@ -68,6 +68,14 @@ mod tests {
         decide(&model.facts(sr).unwrap(), policy).unwrap()
     }
 
+    /// As [`run`], under both policies, which must agree: with no miss
+    /// beside a hit, strict decides as per-range does.
+    fn run_both(sr: &[PhysRange], regions: &[PhysRange]) -> KVec<Verdict> {
+        let per_range = run(sr, regions, Policy::PerRange);
+        assert_eq!(&per_range[..], &run(sr, regions, Policy::Strict)[..]);
+        per_range
+    }
+
     #[test]
     fn no_ranges() {
         assert!(run(&[], &[r(W0, mib(256))], Policy::PerRange).is_empty());
@@ -76,68 +84,52 @@ mod tests {
 
     #[test]
     fn outside_every_window_is_hmem() {
-        let v = run(&[r(0x4000_0000, mib(256))], &[], Policy::PerRange);
+        let v = run_both(&[r(0x4000_0000, mib(256))], &[]);
         assert_eq!(v[0], HMEM_OUTSIDE);
     }
 
     #[test]
     fn in_window_disjoint_from_region_is_hmem() {
-        let v = run(
-            &[r(W0 + mib(512), mib(256))],
-            &[r(W0, mib(256))],
-            Policy::PerRange,
-        );
+        let v = run_both(&[r(W0 + mib(512), mib(256))], &[r(W0, mib(256))]);
         assert_eq!(v[0], HMEM_MISS);
     }
 
     #[test]
     fn exact_region_is_cxl() {
-        let v = run(&[r(W0, mib(256))], &[r(W0, mib(256))], Policy::PerRange);
+        let v = run_both(&[r(W0, mib(256))], &[r(W0, mib(256))]);
         assert_eq!(v[0], CXL);
     }
 
     #[test]
     fn inside_larger_region_is_cxl() {
-        let v = run(
-            &[r(W0 + mib(64), mib(64))],
-            &[r(W0, mib(256))],
-            Policy::PerRange,
-        );
+        let v = run_both(&[r(W0 + mib(64), mib(64))], &[r(W0, mib(256))]);
         assert_eq!(v[0], CXL);
     }
 
     #[test]
     fn larger_than_region_is_hmem() {
-        let v = run(&[r(W0, mib(512))], &[r(W0, mib(256))], Policy::PerRange);
+        let v = run_both(&[r(W0, mib(512))], &[r(W0, mib(256))]);
         assert_eq!(v[0], HMEM_MISS);
     }
 
     #[test]
     fn partial_overlap_at_start_is_hmem() {
         // The range starts before the region and ends inside it.
-        let v = run(
-            &[r(W0, mib(256))],
-            &[r(W0 + mib(128), mib(256))],
-            Policy::PerRange,
-        );
+        let v = run_both(&[r(W0, mib(256))], &[r(W0 + mib(128), mib(256))]);
         assert_eq!(v[0], HMEM_MISS);
     }
 
     #[test]
     fn partial_overlap_at_end_is_hmem() {
         // The range starts inside the region and ends after it.
-        let v = run(
-            &[r(W0 + mib(128), mib(256))],
-            &[r(W0, mib(256))],
-            Policy::PerRange,
-        );
+        let v = run_both(&[r(W0 + mib(128), mib(256))], &[r(W0, mib(256))]);
         assert_eq!(v[0], HMEM_MISS);
     }
 
     #[test]
     fn straddling_the_window_end_is_hmem() {
         let end = W0 + 4096 * mib(1);
-        let v = run(&[r(end - mib(128), mib(256))], &[], Policy::PerRange);
+        let v = run_both(&[r(end - mib(128), mib(256))], &[]);
         assert_eq!(v[0], HMEM_MISS);
     }
 
@@ -154,7 +146,7 @@ mod tests {
         // Two regions back to back cover the range, but neither contains
         // it whole: a range has one owner, so it goes to HMEM.
         let regions = [r(W0, mib(256)), r(W0 + mib(256), mib(256))];
-        let v = run(&[r(W0 + mib(128), mib(256))], &regions, Policy::PerRange);
+        let v = run_both(&[r(W0 + mib(128), mib(256))], &regions);
         assert_eq!(v[0], HMEM_MISS);
     }
 
@@ -183,7 +175,7 @@ mod tests {
             PhysRange::new(W0 + mib(8), W0 + mib(4)), // end < start
             r(W0, mib(256)),
         ];
-        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        let v = run_both(&sr, &[r(W0, mib(256))]);
         assert_eq!(v[0], Err(Rejection::Degenerate));
         assert_eq!(v[1], CXL);
         assert!(PhysRange::with_size(W0, 0).is_none());
@@ -203,6 +195,37 @@ mod tests {
             })
         );
         assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn strict_one_miss_among_many_hits_flips_all() {
+        // 1024 ranges, each exactly a region, but one (in the middle) not;
+        // plus one outside every window, which the flip leaves alone.
+        let mut sr = KVec::new();
+        let mut regions = KVec::new();
+        for i in 0..1024u64 {
+            let range = r(W0 + i * mib(4), mib(2));
+            sr.push(range, GFP_KERNEL).unwrap();
+            if i != 500 {
+                regions.push(range, GFP_KERNEL).unwrap();
+            }
+        }
+        sr.push(r(0x4000_0000, mib(256)), GFP_KERNEL).unwrap();
+        let missed = sr[500];
+        let per_range = run(&sr, &regions, Policy::PerRange);
+        assert_eq!(per_range.iter().filter(|v| **v == CXL).count(), 1023);
+        let v = run(&sr, &regions, Policy::Strict);
+        for (i, verdict) in v.iter().enumerate() {
+            let want = match i {
+                500 => HMEM_MISS,
+                1024 => HMEM_OUTSIDE,
+                _ => Ok(Decision {
+                    owner: Owner::Hmem,
+                    reason: Reason::StrictFallback { missed },
+                }),
+            };
+            assert_eq!(*verdict, want);
+        }
     }
 
     #[test]

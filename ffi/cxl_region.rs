@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! CXL regions, as the strict policy's teardown sees them: each region
+//! device on the CXL bus with a snapshot of its HPA range, and
+//! `cxl_region_teardown()`, the CXL-core helper the project's kernel patch
+//! adds (scripts/patches/).
+//!
+//! Built only when the kernel has that helper (`daxo_region_teardown`, set
+//! by hmem/Kbuild from drivers/cxl/cxl.h).
+
+use super::bindings;
+use crate::ownership::PhysRange;
+use kernel::{device::Device, prelude::*, sync::aref::ARef};
+
+/// One CXL region: a reference to its device and its HPA range as it was
+/// when [`regions`] looked.
+pub(crate) struct Region {
+    dev: ARef<Device>,
+    range: PhysRange,
+}
+
+impl Region {
+    /// The region's name (`regionN`).
+    pub(crate) fn name(&self) -> &CStr {
+        self.dev.name()
+    }
+
+    /// Its HPA range when it was listed.
+    pub(crate) fn range(&self) -> PhysRange {
+        self.range
+    }
+}
+
+/// Where [`collect`] puts what it finds, and the first error.
+struct Collector {
+    regions: KVec<Region>,
+    error: Option<Error>,
+}
+
+/// `bus_for_each_dev()` callback on the CXL bus: every region that has
+/// HPA space.
+///
+/// # Safety
+///
+/// `dev` must be a valid device of the CXL bus and `data` the
+/// [`Collector`] of the walk in [`regions`].
+unsafe extern "C" fn collect(
+    dev: *mut bindings::device,
+    data: *mut kernel::ffi::c_void,
+) -> kernel::ffi::c_int {
+    // SAFETY: `data` is the walk's collector, used by nothing else meanwhile.
+    let out = unsafe { &mut *data.cast::<Collector>() };
+    // SAFETY: `dev` is a valid device (caller's duty).
+    if !unsafe { bindings::is_cxl_region(dev) } {
+        return 0;
+    }
+    // SAFETY: is_cxl_region() said `dev` is the `dev` member of a `struct
+    // cxl_region`, which the bus walk keeps alive for the call. The range
+    // is read without the CXL region lock: a snapshot that can be stale if
+    // userspace reconfigures the region meanwhile, which is why
+    // cxl_region_teardown() checks it again under the lock.
+    let hpa = unsafe {
+        let cxlr = kernel::container_of!(dev, bindings::cxl_region, dev);
+        core::ptr::read_volatile(&raw const (*cxlr).hpa_range)
+    };
+    // An unsized region has no range yet ({0, 0}) or none any more ({0, -1}).
+    if hpa.start == 0 || hpa.start > hpa.end || hpa.end == u64::MAX {
+        return 0;
+    }
+    let region = Region {
+        // SAFETY: `dev` is valid; the new reference keeps it so.
+        dev: unsafe { Device::get_device(dev) },
+        range: PhysRange::new(hpa.start, hpa.end),
+    };
+    match out.regions.push(region, GFP_KERNEL) {
+        Ok(()) => 0,
+        Err(e) => {
+            out.error = Some(e.into());
+            1
+        }
+    }
+}
+
+/// Every CXL region with an HPA range, in bus order.
+pub(crate) fn regions() -> Result<KVec<Region>> {
+    let mut out = Collector {
+        regions: KVec::new(),
+        error: None,
+    };
+    // SAFETY: The CXL bus is registered while the CXL core is loaded, which
+    // this module's use of its symbols guarantees; `collect` matches the
+    // callback type and `out` outlives the walk.
+    unsafe {
+        bindings::bus_for_each_dev(
+            &bindings::cxl_bus_type,
+            core::ptr::null_mut(),
+            (&raw mut out).cast(),
+            Some(collect),
+        )
+    };
+    match out.error {
+        Some(e) => Err(e),
+        None => Ok(out.regions),
+    }
+}
+
+/// Tear `region` down (decoders reset, HPA space released), provided it
+/// still overlaps `because`, the Soft Reserved range HMEM owns.
+///
+/// Errors: `EPERM` for a region whose decoders firmware locked, `ESTALE`
+/// if it no longer overlaps `because`, `ENODEV` if it is gone already.
+pub(crate) fn teardown(region: &Region, because: &PhysRange) -> Result {
+    let overlap = bindings::range {
+        start: because.start,
+        end: because.end,
+    };
+    // SAFETY: `region.dev` is a referenced device; the helper checks that it
+    // is a region and takes the CXL locks itself; `overlap` is only read.
+    kernel::error::to_result(unsafe {
+        bindings::cxl_region_teardown(super::raw_device(&region.dev), &overlap)
+    })
+}

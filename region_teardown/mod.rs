@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The strict policy's CXL region teardown.
+//!
+//! When the strict policy gives every Soft Reserved range to HMEM, a CXL
+//! region over one of those ranges can never get its DAX region. The
+//! choice of such regions is pure Rust ([`select`], KUnit-tested); the
+//! teardown itself ([`tear_down`]) asks the CXL core, through the helper the
+//! project's kernel patch adds, to unregister each chosen region.
+//!
+//! Against a kernel without that helper nothing is torn down: the regions
+//! stay inactive (their DAX claim fails with -EBUSY), as the module says
+//! once at load ([`AVAILABLE`] is false).
+
+// Without the helper only the KUnit tests use the choice.
+#[cfg_attr(not(daxo_region_teardown), allow(dead_code))]
+pub(crate) mod select;
+
+#[cfg(daxo_region_teardown)]
+mod apply;
+
+#[cfg(daxo_region_teardown)]
+pub(crate) use apply::tear_down;
+
+/// Whether this build can tear regions down (the kernel has
+/// `cxl_region_teardown()`).
+pub(crate) const AVAILABLE: bool = cfg!(daxo_region_teardown);
+
+/// Without the CXL-core helper: tear nothing down.
+#[cfg(not(daxo_region_teardown))]
+pub(crate) fn tear_down(
+    _dev: &kernel::device::Device,
+    _decided: &[crate::ownership::Entry],
+) -> kernel::error::Result<Outcome> {
+    Ok(Outcome::default())
+}
+
+/// What [`tear_down`] did.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(crate) struct Outcome {
+    /// Regions chosen (overlapping a range HMEM owns).
+    pub(crate) chosen: usize,
+    /// Of those, regions now gone.
+    pub(crate) torn_down: usize,
+}
