@@ -4,7 +4,6 @@
 //! `hmem` driver, and the memregion id that names it.
 
 use super::bindings;
-use super::soft_reserved::SoftReservedEntry;
 use crate::ownership::PhysRange;
 use core::ptr::NonNull;
 use kernel::{device::Device, prelude::*};
@@ -35,10 +34,7 @@ impl Drop for MemRegionId {
 pub(crate) struct HmemDevice {
     pdev: NonNull<bindings::platform_device>,
     range: PhysRange,
-    // Dropped after `pdev` is unregistered, in this order: the iomem entry
-    // the device's DAX and kmem requests nest in, then the id that names
-    // the device.
-    _iomem: Option<SoftReservedEntry>,
+    // Dropped after `pdev` is unregistered: the id names the device.
     _id: MemRegionId,
 }
 
@@ -53,8 +49,6 @@ unsafe impl Sync for HmemDevice {}
 pub(crate) enum Step {
     /// memregion_alloc().
     MemRegion,
-    /// The "Soft Reserved" entry in /proc/iomem.
-    Iomem,
     /// platform_device_alloc().
     Alloc,
     /// platform_device_add_data().
@@ -68,7 +62,6 @@ impl Step {
     pub(crate) const fn what(&self) -> &'static str {
         match self {
             Self::MemRegion => "memregion allocation",
-            Self::Iomem => "iomem entry allocation",
             Self::Alloc => "device allocation",
             Self::AddData => "memregion_info allocation",
             Self::Add => "device registration",
@@ -87,20 +80,6 @@ impl HmemDevice {
         target_nid: i32,
     ) -> core::result::Result<Self, (Step, Error)> {
         let id = MemRegionId::new().map_err(|e| (Step::MemRegion, e))?;
-        // Best effort: without the entry HMEM still owns the range, only
-        // /proc/iomem does not show it.
-        let iomem = match SoftReservedEntry::insert(&range) {
-            Ok(entry) => Some(entry),
-            Err(e) if e == EBUSY => {
-                dev_warn!(
-                    parent,
-                    "{} not shown as Soft Reserved in /proc/iomem: another entry overlaps it\n",
-                    range
-                );
-                None
-            }
-            Err(e) => return Err((Step::Iomem, e)),
-        };
 
         // SAFETY: The name is a valid C string; the id is ours.
         let pdev = unsafe { bindings::platform_device_alloc(c"hmem".as_char_ptr(), id.0) };
@@ -145,7 +124,6 @@ impl HmemDevice {
         Ok(Self {
             pdev,
             range,
-            _iomem: iomem,
             _id: id,
         })
     }

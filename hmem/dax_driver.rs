@@ -6,11 +6,13 @@
 use crate::ffi::{
     bindings,
     dax::{self, RegionSpec},
+    soft_reserved::SoftReservedEntry,
 };
 use crate::glue;
 use crate::ownership::PhysRange;
 use kernel::{
-    device::{Device, Normal},
+    device::{Bound, Device, Normal},
+    devres,
     prelude::*,
 };
 
@@ -41,6 +43,11 @@ pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> k
             (*info).target_node,
         )
     };
+    // SAFETY: As above; in probe the device is bound to this driver.
+    show_soft_reserved(
+        unsafe { Device::<Bound>::from_raw(&raw mut (*pdev).dev) },
+        &range,
+    );
     // An administrative agent wants to partition the range itself: no
     // device, and not for dax_kmem.
     let idle = glue::region_idle();
@@ -53,4 +60,28 @@ pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> k
         memmap_on_memory: false,
     };
     dax::create_or_report(dev, &spec)
+}
+
+/// Put `range` back in /proc/iomem as "Soft Reserved" while `dev` is bound
+/// (devres removes it at unbind, after the DAX region, which nests in it).
+///
+/// Best effort: without the entry HMEM still owns the range, only
+/// /proc/iomem does not show it, and the CXL core could hand its HPA space
+/// to a new region; so say so.
+fn show_soft_reserved(dev: &Device<Bound>, range: &PhysRange) {
+    let rc = SoftReservedEntry::insert(range).and_then(|e| devres::register(dev, e, GFP_KERNEL));
+    match rc {
+        Ok(()) => {}
+        Err(e) if e == EBUSY => dev_warn!(
+            dev,
+            "{} not shown as Soft Reserved in /proc/iomem: another entry overlaps it\n",
+            range
+        ),
+        Err(e) => dev_warn!(
+            dev,
+            "{} not shown as Soft Reserved in /proc/iomem ({:?})\n",
+            range,
+            e
+        ),
+    }
 }

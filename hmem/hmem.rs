@@ -29,6 +29,7 @@ mod region_teardown;
 mod dax_driver;
 mod glue;
 mod platform_driver;
+mod report;
 mod resolver;
 
 module! {
@@ -58,6 +59,7 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         glue::request_cxl_modules();
         ffi::hmem::init_walk_lock();
+        report::init();
         if glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {
                 pr_info!(

@@ -9,7 +9,9 @@
  *    crate only offers the system queues), and dax_hmem_flush_work()
  *    exported to dax_cxl alone;
  *  - request_module() (a variadic macro) and the CXL helpers whose
- *    declaration is a static inline stub when CXL is configured out.
+ *    declaration is a static inline stub when CXL is configured out;
+ *  - the read-only "ownership" attribute of hmem_platform.0, whose text
+ *    Rust writes (report.rs).
  *
  * The decisions all live in Rust (hmem.rs and ../ownership/).
  */
@@ -19,6 +21,7 @@
 #include <linux/ioport.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/device.h>
 #include "drivers/cxl/cxl.h"
 #include "drivers/dax/bus.h"
 #include "hmem_glue.h"
@@ -128,4 +131,21 @@ bool daxo_cxl_region_contains(u64 start, u64 end)
 	struct resource res = DEFINE_RES_MEM(start, end - start + 1);
 
 	return cxl_region_contains_resource(&res);
+}
+
+static ssize_t ownership_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return daxo_hmem_ownership_show(buf);
+}
+static DEVICE_ATTR_RO(ownership);
+
+int daxo_hmem_report_add(struct device *dev)
+{
+	return device_create_file(dev, &dev_attr_ownership);
+}
+
+void daxo_hmem_report_remove(struct device *dev)
+{
+	device_remove_file(dev, &dev_attr_ownership);
 }

@@ -26,4 +26,10 @@ void daxo_hmem_request_cxl_modules(void);
 bool daxo_hmem_cxl_enabled(void);
 bool daxo_cxl_region_contains(u64 start, u64 end);
 
+struct device;
+int daxo_hmem_report_add(struct device *dev);
+void daxo_hmem_report_remove(struct device *dev);
+/* In Rust (report.rs): the report into one sysfs page. */
+ssize_t daxo_hmem_ownership_show(char *buf);
+
 #endif /* DAXO_HMEM_GLUE_H */

@@ -4,8 +4,14 @@
 //! Soft Reserved ranges and starts the resolution of who owns them.
 
 use crate::ffi;
+use crate::report;
 use crate::resolver::Resolver;
-use kernel::{device::Core, platform, prelude::*, sync::Arc};
+use kernel::{
+    device::Core,
+    platform,
+    prelude::*,
+    sync::{aref::ARef, Arc},
+};
 
 /// The driver of the `hmem_platform` device.
 pub(crate) struct HmemPlatformDriver;
@@ -13,11 +19,13 @@ pub(crate) struct HmemPlatformDriver;
 /// What a binding of `hmem_platform` holds: the resolver, shut down (every
 /// `hmem.N` device unregistered) when the binding ends.
 pub(crate) struct Binding {
+    pdev: ARef<platform::Device>,
     resolver: Arc<Resolver>,
 }
 
 impl Drop for Binding {
     fn drop(&mut self) {
+        report::withdraw(self.pdev.as_ref());
         self.resolver.shutdown();
     }
 }
@@ -40,6 +48,14 @@ impl platform::Driver for HmemPlatformDriver {
             // defer the rest to one work item.
             resolver.start()?;
         }
-        Ok(Binding { resolver })
+        // The report is read-only and optional: a failure to publish it
+        // is said, not fatal.
+        if let Err(e) = report::publish(pdev.as_ref(), &resolver) {
+            dev_warn!(pdev.as_ref(), "no ownership report in sysfs: {:?}\n", e);
+        }
+        Ok(Binding {
+            pdev: pdev.into(),
+            resolver,
+        })
     }
 }

@@ -105,6 +105,11 @@ impl Resolver {
         self.resolve(Phase::Final).map(|_| ())
     }
 
+    /// Run `f` on the ledger of the last resolution.
+    pub(crate) fn with_ledger<R>(&self, f: impl FnOnce(&Ledger) -> R) -> R {
+        f(&self.state.lock().ledger)
+    }
+
     /// End of the binding: unregister every `hmem.N` device (freeing their
     /// ids) and make a pending work item a no-op.
     pub(crate) fn shutdown(&self) {

@@ -260,6 +260,69 @@ def judge_regions(label, snap, want):
     return problems
 
 
+def owner_id(claim):
+    """The region a DAX claim hangs off: ("hmem", "hmem.N"), ("cxl",
+    "regionN"), or the device itself for anything else."""
+    kind, name, _, _, path = claim
+    m = re.search(r"/(hmem\.\d+|region\d+)/", path)
+    return (kind, m.group(1) if m else name)
+
+
+def invariant(label, snap, sr, prev):
+    """The invariant checked after every snapshot, whatever the scenario
+    expects: no SR range has two owners (two DAX regions, of one driver or
+    of both), and no DAX device outside the SR ranges changed since the
+    previous snapshot of the run (`prev`, or None) unless new ones came."""
+    problems = []
+    for start, size in sr:
+        ids = sorted({owner_id(c) for c in owners(snap, start, size)})
+        if len(ids) > 1:
+            problems.append(f"{label}: invariant: [{start:#x}-{start + size - 1:#x}] has "
+                            f"{len(ids)} owners: {', '.join(i[1] for i in ids)}")
+    outside = outside_sr(snap, sr)
+    if prev is not None:
+        for dev, rng in sorted(outside_sr(prev, sr).items()):
+            if outside.get(dev) != rng:
+                problems.append(f"{label}: invariant: DAX device {dev} outside the SR ranges "
+                                f"changed: {rng} -> {outside.get(dev, 'gone')}")
+    return problems
+
+
+def outside_sr(snap, sr):
+    """{dax device: (start, end)} for the DAX devices that meet no SR range."""
+    out = {}
+    for line in snap.get("dax", []):
+        parts = line.split()
+        if len(parts) < 4:
+            continue
+        s, e = int(parts[1], 16), int(parts[2], 16)
+        if not any(s <= a + n - 1 and a <= e for a, n in sr):
+            out[parts[0]] = (hex(s), hex(e))
+    return out
+
+
+def judge_report(label, snap, expect, policy):
+    """Problems with the Rust dax_hmem's ownership report
+    (hmem_platform.0/ownership): one line per expected range, naming the
+    right kind of holder and the policy."""
+    problems = []
+    lines = [l.split(None, 3) for l in snap.get("ownership", [])]
+    holder_re = {"cxl": r"region\d+$", "hmem": r"hmem\.\d+$", "none": r"none$"}
+    for start, size, want in expect:
+        rng = f"{start:#x}-{start + size - 1:#x}"
+        line = [l for l in lines if l and l[0] == rng]
+        if len(line) != 1:
+            problems.append(f"{label}: ownership report has {len(line)} lines for {rng}")
+            continue
+        fields = line[0] + ["?"] * (4 - len(line[0]))
+        if not re.match(holder_re[want], fields[1]):
+            problems.append(f"{label}: ownership report says {rng} is held by {fields[1]}, "
+                            f"expected {want}")
+        if fields[2] != policy:
+            problems.append(f"{label}: ownership report policy {fields[2]}, expected {policy}")
+    return problems
+
+
 def per_impl(spec, impl):
     """A list that applies to every implementation, or a dict of lists keyed
     by space-separated implementation names ("*" for all)."""
@@ -278,10 +341,23 @@ def judge(scn, impl, steps, snaps, done, console, counts):
     if not done:
         problems.append("the guest did not finish (timeout or crash)")
     for ok, what, *rest in steps:
+        if ok is True:
+            # Reload cycles: a module removed (and loaded again), a driver
+            # unbound (and bound again), N reloads in one step.
+            m = re.search(r"reloaded (\d+) times", what)
+            cycles = int(m.group(1)) if m else bool(re.match(r"(rmmod|unbind) ", what))
+            counts["reload_cycles"] = counts.get("reload_cycles", 0) + cycles
         if ok is False:
             problems.append(f"guest step failed: {what}")
         elif ok == "metric":
             counts.setdefault("metrics", {})[what] = rest[0]
+    prev = None
+    for label, snap in snaps.items():
+        if label.startswith("kunit:"):
+            continue
+        problems += invariant(label, snap, scn["sr"], prev)
+        counts["invariant_checks"] = counts.get("invariant_checks", 0) + 1
+        prev = snap
     for label, expect in scn["expect"].items():
         snap = snaps.get(label)
         if snap is None:
@@ -293,6 +369,21 @@ def judge(scn, impl, steps, snaps, done, console, counts):
                         and (start, size) not in scn.get("no_soft_reserved_entry", []))
             problems += judge_range(snap, start, size, want, sr_entry)
             hmem_wanted += want == "hmem"
+        loaded = any(l.startswith("dax_hmem ") for l in snap.get("modules", []))
+        # The report covers the SR ranges (not regions created elsewhere).
+        sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
+        if impl in RUST_HMEM and loaded and sr_expect:
+            policy = scn.get("policy") or ("strict" if "ownership=strict" in " ".join(
+                scn["stage1"] + scn.get("stage2", [])) else "per-range")
+            problems += judge_report(label, snap, sr_expect, policy)
+        if label in scn.get("soft_reserved_iomem", {}):
+            want = sorted(scn["soft_reserved_iomem"][label])
+            got = sorted((r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))
+                         if r[3] == "Soft Reserved")
+            if got != want:
+                fmt = lambda rs: ", ".join(f"[{s:#x}-{s + n - 1:#x}]" for s, n in rs) or "none"
+                problems.append(f"{label}: 'Soft Reserved' in /proc/iomem: {fmt(got)}, "
+                                f"expected {fmt(want)}")
         if label in scn.get("cxl_regions", {}):
             problems += judge_regions(label, snap, scn["cxl_regions"][label])
         hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
@@ -419,6 +510,7 @@ def main():
     passed = failed = xfailed = xpassed = 0
     kunit_passed = kunit_failed = 0
     metrics = {}
+    family = {"reload_cycles": 0, "invariant_checks": 0}
     n = 0
     todo = [(impl, name, scn) for impl in (args.impl or ["c"])
             for name, scn in scenarios.SCENARIOS.items()
@@ -435,6 +527,8 @@ def main():
             for metric, value in counts.get("metrics", {}).items():
                 metrics.setdefault((name, metric), {})[impl] = value
             sys.stdout.write(table)
+            for k in family:
+                family[k] += counts.get(k, 0)
             kp, kf = counts.get("kunit_passed", 0), counts.get("kunit_failed", 0)
             if kp or kf:
                 print(f"# {impl}/{name}: KUnit {kp} passed, {kf} failed")
@@ -464,6 +558,18 @@ def main():
     print(f"# scenarios: {passed} passed, {failed} failed, {xfailed} known failures (XFAIL)")
     if kunit_passed or kunit_failed:
         print(f"# KUnit cases: {kunit_passed} passed, {kunit_failed} failed")
+    # Per-family counts of what ran.
+    ran = [scn for _, _, scn in todo]
+    # A layout: the topology, the SR ranges and the regions committed first.
+    layouts = {(scn["topology"], tuple(scn["sr"]),
+                tuple(s for s in scn["stage1"] if s.startswith("region_step")))
+               for scn in ran if scn["expect"]}
+    policies = {"strict" if "ownership=strict" in " ".join(scn["stage1"] + scn.get("stage2", []))
+                else "per-range" for scn in ran if scn["expect"]}
+    print(f"# families: {len(layouts)} SR layouts, {len(policies)} policies "
+          f"({', '.join(sorted(policies))}), {len({i for i, _, _ in todo})} implementations, "
+          f"{family['reload_cycles']} reload cycles, 0 faults injected, "
+          f"{family['invariant_checks']} invariant checks")
     # Figures, never judged: the same boot, each implementation.
     for (name, metric), by_impl in sorted(metrics.items()):
         print(f"# figure {name}/{metric}: " +

@@ -15,10 +15,14 @@ A scenario has:
               "cxl", "hmem", "none";
   cxl_regions {snapshot label: [(start, size)]}: exactly the CXL regions
               /sys/bus/cxl and /proc/iomem must show (optional);
+  soft_reserved_iomem {snapshot label: [(start, size)]}: exactly the
+              "Soft Reserved" entries /proc/iomem must show (optional);
   xfail       {implementation: why}: a known failure of that implementation,
               reported as XFAIL; the expectation itself is never weakened;
   console     regexes the kernel log must match;
   kunit       KUnit suites whose every case must pass;
+  policy      the dax_hmem policy at the snapshots (default: strict if a
+              step loads it so, else per-range);
   impls       implementations it runs against (default DRIVER_IMPLS).
 """
 
@@ -305,6 +309,21 @@ SCENARIOS["c-strict"] = {
     "impls": ["ours"],
 }
 
+SCENARIOS["handback"] = {
+    "title": "hand-back: SR over the window, no region -> HMEM; hmem.N unbound -> its "
+             "Soft Reserved entry goes; a region created over the range -> CXL",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot boot", "unbind_hmem", "snapshot unbound",
+               "rd=$(root_decoder_at 0x%x)" % W0, f"region_step $rd {256 * M} mem0",
+               "snapshot handed"],
+    "expect": {"boot": [(*SR_REGION, "hmem")], "unbound": [(*SR_REGION, "none")],
+               "handed": [(*SR_REGION, "cxl")]},
+    "soft_reserved_iomem": {"boot": [SR_REGION], "unbound": [], "handed": []},
+    "cxl_regions": {"boot": [], "unbound": [], "handed": [SR_REGION]},
+    "impls": ["ours"],
+}
+
 SCENARIOS["j"] = {
     "title": "dax_cxl unloaded and reloaded 20 times with a committed region; "
              "insmod then immediate rmmod",
@@ -348,6 +367,7 @@ SCENARIOS["params"] = {
                "load dax_hmem", "check_param dax_hmem ownership per-range",
                "check_param dax_hmem region_idle N", "snapshot final"],
     "expect": {"final": [(1 * G, 256 * M, "hmem")]},
+    "policy": "per-range",  # at the final snapshot, after the reload
     "console": [r"dax_hmem: unknown ownership policy 'bogus': use 'per-range' or 'strict'"],
     "impls": ["ours-hmem"],
 }

@@ -242,11 +242,22 @@ snapshot() {
 		[ -e "$d" ] || continue
 		echo "$(basename $d) $(cat $d/resource) $(cat $d/size) $(cat $d/commit) driver=$(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
 	done
+	out "@@ file ownership"
+	cat /sys/bus/platform/devices/hmem_platform.0/ownership > $DAXO_OUT 2>/dev/null
 	out "@@ file daxctl"
 	daxctl list -RDu > $DAXO_OUT 2>&1
 	out "@@ file modules"
 	cat /proc/modules > $DAXO_OUT
 	out "@@ end"
+}
+
+# unbind_hmem: unbind every hmem.N from the hmem driver (hand-back).
+unbind_hmem() {
+	local d
+	for d in /sys/bus/platform/drivers/hmem/hmem.*; do
+		[ -e "$d" ] || continue
+		step "unbind $(basename $d)" sh -c "echo $(basename $d) > /sys/bus/platform/drivers/hmem/unbind" || return 1
+	done
 }
 
 # rebind_hmem_platform: unbind and bind hmem_platform.0 through sysfs.

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The ownership report: `/sys/bus/platform/devices/hmem_platform.0/ownership`.
+//!
+//! One line per Soft Reserved range the last resolution decided:
+//!
+//! ```text
+//! 0x390000000-0x39fffffff region0 per-range contained by a committed CXL region
+//! 0x3b0000000-0x3bfffffff hmem.1 per-range not fully contained by a committed CXL region
+//! ```
+//!
+//! that is: the range, who holds its DAX region now (`regionN` for a CXL
+//! region's, `hmem.N` for HMEM's, `none`), the policy, and why the range
+//! went to its owner. The holder is looked up when the file is read, so a
+//! range handed back to CXL (`hmem.N` unbound, a region created over it)
+//! shows its new holder.
+
+use crate::ffi::{self, bindings};
+use crate::ownership::{Entry, Holder, Owner, Reason, Rejection};
+use crate::resolver::Resolver;
+use kernel::{device::Device, fmt::Write, prelude::*, sync::Arc};
+
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in module init (`init()`) before use.
+    unsafe(uninit) static CURRENT: Mutex<Option<Arc<Resolver>>> = None;
+}
+
+mod raw {
+    // `struct device *`, passed through untouched (the bindgen type of
+    // `struct device` trips the improper_ctypes lint).
+    use kernel::ffi::{c_int, c_void};
+
+    extern "C" {
+        pub(super) fn daxo_hmem_report_add(dev: *mut c_void) -> c_int;
+        pub(super) fn daxo_hmem_report_remove(dev: *mut c_void);
+    }
+}
+
+/// Initialise the report's lock. Call once, from module init.
+pub(crate) fn init() {
+    // SAFETY: Called once at module init, before any binding.
+    unsafe { CURRENT.init() };
+}
+
+/// Publish the report of `resolver` as the `ownership` attribute of `dev`
+/// (the `hmem_platform` device).
+pub(crate) fn publish(dev: &Device, resolver: &Arc<Resolver>) -> Result {
+    *CURRENT.lock() = Some(resolver.clone());
+    // SAFETY: `dev` is a valid, bound device; the attribute is removed in
+    // `withdraw()` before the binding ends.
+    let rc = unsafe { raw::daxo_hmem_report_add(ffi::raw_device(dev).cast()) };
+    if rc != 0 {
+        *CURRENT.lock() = None;
+    }
+    kernel::error::to_result(rc)
+}
+
+/// Remove the attribute (waiting for readers) and forget the resolver.
+pub(crate) fn withdraw(dev: &Device) {
+    // SAFETY: As in `publish()`; removing an absent attribute is harmless.
+    unsafe { raw::daxo_hmem_report_remove(ffi::raw_device(dev).cast()) };
+    *CURRENT.lock() = None;
+}
+
+/// A `core::fmt::Write` into a sysfs page, truncating at its end.
+struct Page<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Write for Page<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let n = s.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// One report line for `entry`, decided under `policy`.
+fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
+    let r = entry.range;
+    write!(out, "{:#x}-{:#x} ", r.start, r.end)?;
+    let holder = ffi::dax::holder_of(&r, core::ptr::null_mut()).map(|(h, _)| h);
+    match holder {
+        Some(Holder::Hmem(id)) => write!(out, "hmem.{id}")?,
+        Some(Holder::Cxl(id)) => write!(out, "region{id}")?,
+        None => out.write_str("none")?,
+    }
+    write!(out, " {policy} ")?;
+    match entry.verdict {
+        Ok(d) => {
+            out.write_str(d.reason.describe())?;
+            if let Reason::StrictFallback { missed } = d.reason {
+                write!(out, " ({:#x}-{:#x})", missed.start, missed.end)?;
+            }
+            if d.owner == Owner::Hmem && matches!(holder, Some(Holder::Cxl(_))) {
+                out.write_str("; handed back to CXL")?;
+            }
+        }
+        Err(Rejection::Degenerate) => out.write_str("degenerate range")?,
+    }
+    out.write_str("\n")
+}
+
+/// `show()` of the `ownership` attribute (hmem_glue.c): fill `buf` (one
+/// page) with the report; returns its length.
+///
+/// # Safety
+///
+/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn daxo_hmem_ownership_show(buf: *mut u8) -> isize {
+    // SAFETY: sysfs hands `show()` a zeroed, writable page (caller's duty).
+    let buf = unsafe { core::slice::from_raw_parts_mut(buf, bindings::PAGE_SIZE) };
+    let mut out = Page { buf, len: 0 };
+    let current = CURRENT.lock();
+    if let Some(resolver) = current.as_ref() {
+        // Truncation is the only failure, and a page holds ~40 lines.
+        let _: core::fmt::Result = resolver.with_ledger(|ledger| {
+            let policy = ledger.policy().name();
+            for e in ledger.entries() {
+                line(&mut out, e, policy)?;
+            }
+            Ok(())
+        });
+    }
+    out.len as isize
+}
