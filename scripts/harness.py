@@ -301,6 +301,12 @@ def outside_sr(snap, sr):
     return out
 
 
+def scenario_policy(scn):
+    """The dax_hmem policy at a scenario's snapshots."""
+    steps = " ".join(scn["stage1"] + scn.get("stage2", []))
+    return scn.get("policy") or ("strict" if "ownership=strict" in steps else "per-range")
+
+
 def judge_report(label, snap, expect, policy):
     """Problems with the Rust dax_hmem's ownership report
     (hmem_platform.0/ownership): one line per expected range, naming the
@@ -373,9 +379,7 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         # The report covers the SR ranges (not regions created elsewhere).
         sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
         if impl in RUST_HMEM and loaded and sr_expect:
-            policy = scn.get("policy") or ("strict" if "ownership=strict" in " ".join(
-                scn["stage1"] + scn.get("stage2", [])) else "per-range")
-            problems += judge_report(label, snap, sr_expect, policy)
+            problems += judge_report(label, snap, sr_expect, scenario_policy(scn))
         if label in scn.get("soft_reserved_iomem", {}):
             want = sorted(scn["soft_reserved_iomem"][label])
             got = sorted((r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))
@@ -564,8 +568,7 @@ def main():
     layouts = {(scn["topology"], tuple(scn["sr"]),
                 tuple(s for s in scn["stage1"] if s.startswith("region_step")))
                for scn in ran if scn["expect"]}
-    policies = {"strict" if "ownership=strict" in " ".join(scn["stage1"] + scn.get("stage2", []))
-                else "per-range" for scn in ran if scn["expect"]}
+    policies = {scenario_policy(scn) for scn in ran if scn["expect"]}
     print(f"# families: {len(layouts)} SR layouts, {len(policies)} policies "
           f"({', '.join(sorted(policies))}), {len({i for i, _, _ in todo})} implementations, "
           f"{family['reload_cycles']} reload cycles, 0 faults injected, "
