@@ -355,6 +355,8 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             counts["reload_cycles"] = counts.get("reload_cycles", 0) + cycles
         if ok is False:
             problems.append(f"guest step failed: {what}")
+        elif ok == "metric" and what == "faults_injected":
+            counts["faults_injected"] = counts.get("faults_injected", 0) + int(rest[0])
         elif ok == "metric":
             counts.setdefault("metrics", {})[what] = rest[0]
     prev = None
@@ -469,12 +471,12 @@ def run(kdir, impl, name, scn, logdir, table=False):
         t0 = time.monotonic()
         qemu_err = ""
         try:
-            proc = subprocess.run(cmd, timeout=BOOT_TIMEOUT, check=False,
+            proc = subprocess.run(cmd, timeout=scn.get("timeout", BOOT_TIMEOUT), check=False,
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
             qemu_err = proc.stderr.decode(errors="replace").strip()
         except subprocess.TimeoutExpired:
-            qemu_err = f"timed out after {BOOT_TIMEOUT}s"
+            qemu_err = f"timed out after {scn.get('timeout', BOOT_TIMEOUT)}s"
         secs = time.monotonic() - t0
     text = open(results, errors="replace").read() if os.path.exists(results) else ""
     con = open(console, errors="replace").read() if os.path.exists(console) else ""
@@ -514,7 +516,7 @@ def main():
     passed = failed = xfailed = xpassed = 0
     kunit_passed = kunit_failed = 0
     metrics = {}
-    family = {"reload_cycles": 0, "invariant_checks": 0}
+    family = {"reload_cycles": 0, "invariant_checks": 0, "faults_injected": 0}
     n = 0
     todo = [(impl, name, scn) for impl in (args.impl or ["c"])
             for name, scn in scenarios.SCENARIOS.items()
@@ -571,7 +573,7 @@ def main():
     policies = {scenario_policy(scn) for scn in ran if scn["expect"]}
     print(f"# families: {len(layouts)} SR layouts, {len(policies)} policies "
           f"({', '.join(sorted(policies))}), {len({i for i, _, _ in todo})} implementations, "
-          f"{family['reload_cycles']} reload cycles, 0 faults injected, "
+          f"{family['reload_cycles']} reload cycles, {family['faults_injected']} faults injected, "
           f"{family['invariant_checks']} invariant checks")
     # Figures, never judged: the same boot, each implementation.
     for (name, metric), by_impl in sorted(metrics.items()):

@@ -23,7 +23,8 @@ A scenario has:
   kunit       KUnit suites whose every case must pass;
   policy      the dax_hmem policy at the snapshots (default: strict if a
               step loads it so, else per-range);
-  impls       implementations it runs against (default DRIVER_IMPLS).
+  impls       implementations it runs against (default DRIVER_IMPLS);
+  timeout     seconds for the whole boot (default harness.BOOT_TIMEOUT).
 """
 
 # Implementations the driver scenarios run against. The Rust modules join
@@ -372,6 +373,142 @@ SCENARIOS["params"] = {
     "impls": ["ours-hmem"],
 }
 
+# --- The matrix: more SR layouts (each under both policies where they
+# differ), module sets and orders.
+
+SR_TWO_REGIONS = (W0, 512 * M)             # two 256 MiB regions back to back
+SR_STRADDLE = (W0 - 128 * M, 256 * M)      # across the window's start
+
+
+def both_policies(name, scn, strict_expect, strict_extra=None):
+    """Add scenario `name` (per-range, c and ours) and `name`-strict (ours)."""
+    SCENARIOS[name] = scn
+    strict = dict(scn, impls=["ours"], title=scn["title"] + ", ownership=strict")
+    for key in ("stage1", "stage2"):
+        if key in strict:
+            strict[key] = [LOAD_STRICT[0] + "; load dax_cxl" if s == LOAD_HMEM_CXL else s
+                           for s in strict[key]]
+    strict["expect"] = strict_expect
+    strict.pop("console", None)
+    strict.pop("console_not", None)
+    strict.update(strict_extra or {})
+    SCENARIOS[name + "-strict"] = strict
+
+
+both_policies("m", {
+    "title": "SR straddling the start of the CXL window -> HMEM",
+    "topology": "one-hb",
+    "sr": [SR_STRADDLE],
+    "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+    "expect": {"final": [(*SR_STRADDLE, "hmem")]},
+    # Half in the window, half out: no single iomem parent takes the
+    # "Soft Reserved" entry; the Rust dax_hmem says so and owns it anyway.
+    "no_soft_reserved_entry": [SR_STRADDLE],
+    "console": {"ours": [r"\[mem 0x388000000-0x397ffffff\] not shown as Soft Reserved "
+                         r"in /proc/iomem: another entry overlaps it"]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_STRADDLE, "hmem")]})
+
+both_policies("n", {
+    "title": "SR spanning two committed regions -> HMEM; both regions' DAX claims fail",
+    "topology": "one-hb",
+    "sr": [SR_TWO_REGIONS],
+    **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_TWO_REGIONS],
+                [LOAD_HMEM_CXL, "snapshot final"]),
+    "expect": {"final": [(*SR_TWO_REGIONS, "hmem")]},
+    "cxl_regions": {"final": [(W0, 256 * M), (W0 + 256 * M, 256 * M)]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_TWO_REGIONS, "hmem")]},
+    {"cxl_regions": {"final": []},
+     "console": [teardown_line(SR_TWO_REGIONS, 2)]})
+
+both_policies("o", {
+    "title": "SR equal to a 2-way interleaved region across two devices -> CXL",
+    "topology": "one-hb",
+    "sr": [SR_TWO_REGIONS],
+    **two_stage([(512 * M, ["mem0", "mem1"])], [SR_TWO_REGIONS],
+                [LOAD_HMEM_CXL, "snapshot final"]),
+    "expect": {"final": [(*SR_TWO_REGIONS, "cxl")]},
+    "cxl_regions": {"final": [SR_TWO_REGIONS]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_TWO_REGIONS, "cxl")]})
+
+SCENARIOS["p"] = {
+    "title": "no CXL modules at all (cxl_acpi and cxl_pci blacklisted): SR over the "
+             "would-be window -> HMEM",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    "stage1": [BRING_UP, "load dax_hmem", "snapshot final"],
+    "extra_cmdline": "module_blacklist=cxl_acpi,cxl_pci",
+    "expect": {"final": [(*SR_REGION, "hmem")]},
+    "impls": DRIVER_IMPLS,
+}
+
+SCENARIOS["q"] = {
+    "title": "dax_hmem alone with SR equal to a committed region -> nobody until dax_cxl "
+             "loads, then CXL",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION],
+                ["load dax_hmem", "snapshot alone", "load dax_cxl", "snapshot final"]),
+    "expect": {"alone": [(*SR_REGION, "none")], "final": [(*SR_REGION, "cxl")]},
+    "impls": DRIVER_IMPLS,
+}
+
+SCENARIOS["r"] = {
+    "title": "only dax_cxl requested (it pulls dax_hmem in), layout (e) -> CXL and HMEM",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                ["load dax_cxl", "snapshot final"]),
+    "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    "impls": DRIVER_IMPLS,
+}
+
+# --- Reliability: reload stress and fault injection.
+
+STRESS_CYCLES = 20
+_stress = []
+for _i in range(STRESS_CYCLES):
+    _stress += ["unload dax_cxl dax_hmem", LOAD_HMEM_CXL, f"snapshot hc{_i}"]
+for _i in range(STRESS_CYCLES):
+    _stress += ["unload dax_cxl dax_hmem", "load dax_cxl dax_hmem", f"snapshot ch{_i}"]
+for _i in range(STRESS_CYCLES):
+    _stress += ["rebind_hmem_platform", f"snapshot rb{_i}"]
+_E = [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]
+SCENARIOS["stress"] = {
+    "title": f"layout (e): {STRESS_CYCLES} rmmod/modprobe cycles of both modules in each "
+             f"order, {STRESS_CYCLES} unbind/bind cycles of hmem_platform.0; owners after each",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                [LOAD_HMEM_CXL] + _stress),
+    "expect": {f"{p}{i}": _E for p in ("hc", "ch", "rb") for i in range(STRESS_CYCLES)},
+    "impls": ["ours"],
+    "timeout": 900,
+}
+
+FAULT_SPACES = [0, 256, 1024, 4096, 16384]
+_fault = [LOAD_HMEM_CXL, "snapshot boot"]
+for _f in ("failslab", "fail_page_alloc"):
+    for _s in FAULT_SPACES:
+        _fault += [f"fault_hmem_bind {_f} {_s}", f"snapshot h-{_f}-{_s}"]
+    for _s in FAULT_SPACES[:3]:
+        _fault += [f"fault_cxl_region {_f} {_s} $(region_of 0x{W0:x})",
+                   f"snapshot c-{_f}-{_s}"]
+SCENARIOS["fault"] = {
+    "title": "layout (e) with failslab and fail_page_alloc aimed at dax_hmem's resolution "
+             "and probe and at dax_cxl's probe; after each fault is lifted, owners are back",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED], _fault),
+    "expect": {lbl: _E for lbl in ["boot"] + [
+        f"{k}-{f}-{s}" for f in ("failslab", "fail_page_alloc")
+        for k, sp in (("h", FAULT_SPACES), ("c", FAULT_SPACES[:3])) for s in sp]},
+    "impls": ["ours"],
+    "timeout": 600,
+}
+
 SCENARIOS["kunit"] = {
     "title": "KUnit: the ownership decision and ledger",
     "topology": "one-hb",
@@ -386,7 +523,7 @@ SCENARIOS["kunit"] = {
 for _scn in SCENARIOS.values():
     _scn.setdefault("impls", DRIVER_IMPLS)
     if "stage2" not in _scn:
-        _scn["stage1_cmdline"] = boot_sr(_scn["sr"])
+        _scn["stage1_cmdline"] = (boot_sr(_scn["sr"]) + " " + _scn.get("extra_cmdline", "")).strip()
 
 
 def guest_script(scn):

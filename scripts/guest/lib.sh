@@ -260,6 +260,89 @@ unbind_hmem() {
 	done
 }
 
+# region_of ADDR: the CXL region whose HPA range starts at ADDR.
+region_of() {
+	local d
+	for d in /sys/bus/cxl/devices/region*; do
+		[ "$(cat $d/resource 2>/dev/null)" = "$1" ] && { basename $d; return 0; }
+	done
+	echo "no region at $1" >&2
+	return 1
+}
+
+# wait_bound GLOB TENTHS: wait until a device matching GLOB has a driver.
+wait_bound() {
+	local i d
+	for i in $(seq $2); do
+		for d in $1; do
+			[ -e "$d/driver" ] && return 0
+		done
+		sleep 0.2
+	done
+	return 1
+}
+
+# fault_arm FAULT MODULE SPACE TASKONLY: arm FAULT (failslab or
+# fail_page_alloc) for one fault in an allocation whose stack passes through
+# MODULE's code, after SPACE bytes of other allocations; TASKONLY=Y limits
+# it to tasks that set /proc/self/make-it-fail.
+fault_arm() {
+	local f=/sys/kernel/debug/$1 s
+	s=$(cat /sys/module/$2/sections/.text)
+	echo $s > $f/require-start
+	printf '0x%x\n' $((s + $(cat /sys/module/$2/coresize))) > $f/require-end
+	echo 32 > $f/stacktrace-depth
+	echo $4 > $f/task-filter
+	echo N > $f/ignore-gfp-wait
+	[ -e $f/ignore-gfp-highmem ] && echo N > $f/ignore-gfp-highmem
+	echo 1 > $f/verbose
+	echo 1 > $f/interval
+	echo $3 > $f/space
+	echo 1 > $f/times
+	echo 100 > $f/probability
+}
+
+# fault_disarm FAULT: stop injecting; report "# metric faults_injected N".
+fault_disarm() {
+	local f=/sys/kernel/debug/$1 left
+	echo 0 > $f/probability
+	left=$(cat $f/times)
+	echo 0 > $f/times
+	out "# metric faults_injected $((1 - left))"
+}
+
+# fault_hmem_bind FAULT SPACE: bind hmem_platform.0 again from a task that
+# alone may fail, one fault in dax_hmem's resolution or probe paths; then
+# lift the fault and bind it again cleanly. The bind may fail, nothing may
+# crash, and the next snapshot must show every owner back.
+fault_hmem_bind() {
+	local d=/sys/bus/platform/drivers/hmem_platform
+	echo hmem_platform.0 > $d/unbind
+	fault_arm $1 dax_hmem $2 Y
+	sh -c "echo 1 > /proc/self/make-it-fail; echo hmem_platform.0 > $d/bind" 2>/tmp/fault.err
+	fault_disarm $1
+	[ -s /tmp/fault.err ] && out "# bind under $1 (space $2): $(cat /tmp/fault.err)"
+	[ -e /sys/bus/platform/devices/hmem_platform.0/driver ] && echo hmem_platform.0 > $d/unbind
+	step "hmem_platform.0 bound again after a $1 fault (space $2)" \
+		sh -c "echo hmem_platform.0 > $d/bind"
+}
+
+# fault_cxl_region FAULT SPACE REGION: rebind REGION (which recreates its
+# dax_region, probed by dax_cxl in a worker) with one fault in dax_cxl's
+# code, whichever task; then lift it and rebind cleanly.
+fault_cxl_region() {
+	local d=/sys/bus/cxl/drivers/cxl_region
+	echo $3 > $d/unbind
+	fault_arm $1 dax_cxl $2 N
+	echo $3 > $d/bind
+	# dax_cxl probes in a worker: give it up to 3 s to bind (or fail).
+	wait_bound "/sys/bus/cxl/devices/$3/dax_region*" 15
+	fault_disarm $1
+	echo $3 > $d/unbind
+	step "$3 bound again after a $1 fault in dax_cxl (space $2)" sh -c "echo $3 > $d/bind" &&
+		wait_bound "/sys/bus/cxl/devices/$3/dax_region*" 25
+}
+
 # rebind_hmem_platform: unbind and bind hmem_platform.0 through sysfs.
 rebind_hmem_platform() {
 	local d=/sys/bus/platform/drivers/hmem_platform
