@@ -54,11 +54,11 @@ unsafe extern "C" fn collect(
     if !unsafe { bindings::is_cxl_region(dev) } {
         return 0;
     }
+    // The range is read without the CXL region lock: a snapshot, stale if
+    // userspace reconfigures the region meanwhile; cxl_region_teardown()
+    // checks it again under the lock.
     // SAFETY: is_cxl_region() said `dev` is the `dev` member of a `struct
-    // cxl_region`, which the bus walk keeps alive for the call. The range
-    // is read without the CXL region lock: a snapshot that can be stale if
-    // userspace reconfigures the region meanwhile, which is why
-    // cxl_region_teardown() checks it again under the lock.
+    // cxl_region`, which the bus walk keeps alive for the call.
     let hpa = unsafe {
         let cxlr = kernel::container_of!(dev, bindings::cxl_region, dev);
         core::ptr::read_volatile(&raw const (*cxlr).hpa_range)
