@@ -341,3 +341,51 @@ daxo_main() {
 	out "1..$daxo_n"
 	out "@@ done"
 }
+
+# ---- make bench (scripts/bench.py) ----
+# The bench's event recorder (scripts/bench/daxo_trace.c, shipped in the
+# scenario archive as /daxo/daxo_trace.ko) times driver events with the
+# printk clock, without printing; these helpers drive and read it.
+
+# bench_trace: load the recorder (before udev_up, to see CXL probing).
+bench_trace() {
+	step "modprobe cxl_core" modprobe cxl_core &&
+		step "insmod daxo_trace" insmod /daxo/daxo_trace.ko
+}
+
+# bench_mark WORD: a timestamped mark in the recorder (a shell builtin
+# write: nothing is forked).
+bench_mark() {
+	echo "$1" > /sys/kernel/debug/daxo_trace/mark
+}
+
+# bench_load MODULE...: load modules in order, each after a mark
+# "load-MODULE".
+bench_load() {
+	local m
+	for m in "$@"; do
+		bench_mark "load-$m"
+		step "modprobe $m" modprobe "$m" || return 1
+	done
+}
+
+# bench_wait_dax N: wait (up to 20 s) until N DAX devices exist, then dump
+# the recorded events as snapshot "trace".
+bench_wait_dax() {
+	local i n d
+	for i in $(seq 100); do
+		n=0
+		for d in /sys/bus/dax/devices/*; do
+			[ -e "$d" ] && n=$((n + 1))
+		done
+		[ "$n" -ge "$1" ] && break
+		sleep 0.2
+	done
+	if [ "$n" -ge "$1" ]; then ok "$n DAX devices"
+	else notok "$n DAX devices, expected $1"; fi
+	bench_mark dumped
+	out "@@ snap trace"
+	out "@@ file events"
+	cat /sys/kernel/debug/daxo_trace/events > $DAXO_OUT
+	out "@@ end"
+}
