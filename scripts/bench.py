@@ -15,10 +15,11 @@ Figures only: nothing here passes or fails on a time.
   CXL probes; it timestamps (printk clock) CXL-bus and hmem device events,
   module loads, the work items of dax_hmem and dax_cxl, and marks the guest
   writes right before each `modprobe`. From each boot:
-    settle    = last DAX device registered - max(last CXL-core event,
-                load mark of dax_hmem): from the moment the DAX drivers
-                are being loaded and CXL probing is quiet to the moment the
-                probe that registers the last DAX device returns;
+    settle    = last DAX device registered - max(last CXL-core event before
+                dax_cxl starts probing, load mark of dax_hmem): from the
+                moment the DAX drivers are being loaded and CXL probing is
+                quiet to the moment the probe that registers the last DAX
+                device returns;
     register  = end of dax_cxl's registration work (cxl_driver_register
                 done) - load mark of dax_hmem.
   Printed per scenario: medians for C and ours and the ratio ours/C; last
@@ -53,31 +54,38 @@ IMAGES = os.environ.get("DAXO_BENCH_IMAGES") or os.path.join(CACHE, "bench-image
 os.environ["DAXO_IMAGES"] = IMAGES
 
 TRACE_KO = os.path.join(TOP, "scripts", "bench", "daxo_trace.ko")
+# The guest clock: "icount" (default) counts guest instructions, 1 ns each
+# (QEMU -icount shift=0,sleep=off): repeat boots agree closely and the
+# host's load does not show, so boots may run two at a time; "tcg" is the
+# host's wall clock (TCG translation and other host work included).
+CLOCK = os.environ.get("DAXO_BENCH_CLOCK", "icount")
+ICOUNT = ["-icount", "shift=0,sleep=off"]
 KMAKE_FLAGS = ["RUSTC=/usr/bin/rustc", "HOSTRUSTC=/usr/bin/rustc",
                f"BINDGEN={CACHE}/bindgen-0.72.1/bin/bindgen"]
 
 # ---------------------------------------------------------------- scenarios
 
 # The guest steps around the loads: the recorder first (before udev_up, so
-# it sees CXL probing), marks before each modprobe, and a wait for every DAX
-# device before the snapshot.
+# it sees CXL probing); once CXL probing is quiet, no more mdev per uevent;
+# marks before each modprobe; a fork-free wait for every DAX device before
+# the snapshot.
 TRACE = "bench_trace"
+QUIET = "bench_quiet"
 LOAD = "bench_load dax_hmem dax_cxl"
 
 
 def bench_two_stage(sr, ndax):
     """Stage 1 commits a 256 MiB region on mem0; stage 2 boots with `sr`."""
     s = scenarios.two_stage([(256 * M, ["mem0"])], sr,
-                            [LOAD, f"bench_wait_dax {ndax}", "snapshot final"])
+                            [QUIET, LOAD, f"bench_wait_dax {ndax}", "snapshot final"])
     s["stage2"] = [TRACE] + s["stage2"]
     return s
 
 
 BENCH = {
     "a": {**scenarios.SCENARIOS["a"],
-          "stage1": [TRACE, scenarios.BRING_UP, LOAD,
-                     "rd=$(root_decoder_at 0x%x)" % W0,
-                     f"region_step $rd {256 * M} mem0 || return",
+          "stage1": [TRACE, scenarios.BRING_UP, "rd=$(root_decoder_at 0x%x)" % W0,
+                     QUIET, LOAD, f"bench_region $rd {256 * M} mem0 || return",
                      "bench_wait_dax 1", "snapshot final"],
           "ndax": 1},
     "c": {**scenarios.SCENARIOS["c"], **bench_two_stage([SR_REGION], 1), "ndax": 1},
@@ -125,6 +133,8 @@ def boot(kdir, impl, name, scn, tag):
             out.write(harness.cpio_archive({"daxo/scenario.sh": scenarios.guest_script(scn),
                                             "daxo/daxo_trace.ko": trace_ko}))
         cmd = harness.qemu_cmd(kdir, topo, initrd, append, console, results)
+        if CLOCK == "icount":
+            cmd += ICOUNT
         t0 = time.monotonic()
         try:
             subprocess.run(cmd, timeout=harness.BOOT_TIMEOUT, check=False,
@@ -175,9 +185,13 @@ def timings(events, ndax):
     if len(settled) < ndax:
         return f"{len(settled)} DAX devices registered, expected {ndax}"
     t_end = settled[ndax - 1][0]
-    # CXL probing by the CXL core: every CXL-bus event but dax_cxl's own.
+    # CXL probing by the CXL core: every CXL-bus event but dax_cxl's own,
+    # up to the moment dax_cxl starts probing a region (after that, the
+    # tail of the CXL core's region probe may run interleaved with it).
+    t_dax = first(lambda w: w[:2] == ["probe", "cxl"] and w[3:4] == ["cxl_dax_region"],
+                  t_load) or t_end
     cxl = [ns for ns, w in events
-           if ns <= t_end and len(w) >= 3 and w[1] == "cxl"
+           if ns <= t_dax and len(w) >= 3 and w[1] == "cxl"
            and w[0] in ("add", "probe", "bound", "not-bound")
            and not (len(w) >= 4 and w[3] == "cxl_dax_region")]
     t_quiet = max([t_load] + cxl)
@@ -260,8 +274,10 @@ def main():
     ap.add_argument("--runs", type=int, default=int(os.environ.get("DAXO_BENCH_RUNS", "5")),
                     help="boots per scenario and implementation (default 5)")
     ap.add_argument("--only", default=os.environ.get("DAXO_BENCH_ONLY", "a,c,e"))
-    ap.add_argument("--jobs", type=int, default=int(os.environ.get("DAXO_BENCH_JOBS", "1")),
-                    help="boots at a time (default 1: timings are cleanest alone)")
+    ap.add_argument("--jobs", type=int,
+                    default=int(os.environ.get("DAXO_BENCH_JOBS",
+                                               "2" if CLOCK == "icount" else "1")),
+                    help="boots at a time (default 2 with the icount clock, else 1)")
     ap.add_argument("--no-build", action="store_true", help="reuse the built images")
     ap.add_argument("--no-kunit", action="store_true")
     args = ap.parse_args()
@@ -274,9 +290,11 @@ def main():
                               capture_output=True, text=True).stdout.strip()
     if not args.no_build:
         build(kdir)
+    clock = ("guest clock = instruction count, 1 ns per instruction (QEMU -icount)"
+             if CLOCK == "icount" else "guest clock = host wall clock (plain TCG)")
     print(f"# make bench: Linux {open(os.path.join(kdir, 'include/config/kernel.release')).read().strip()}"
-          f", QEMU TCG, {args.runs} boots per scenario and implementation; images in {IMAGES}",
-          flush=True)
+          f", QEMU TCG, {clock}; {args.runs} boots per scenario and implementation, "
+          f"{args.jobs} at a time; images in {IMAGES}", flush=True)
 
     # Sizes.
     print("\n## module sizes (bytes, `size`: text data bss)")

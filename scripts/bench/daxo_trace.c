@@ -43,7 +43,7 @@ struct daxo_event {
 static struct daxo_event events[DAXO_EVENTS];
 static unsigned int nr_events;
 static unsigned int lost_events;
-static DEFINE_SPINLOCK(events_lock);
+static DEFINE_RAW_SPINLOCK(events_lock);
 
 /* The modules whose work items are timed; set while they are loaded. */
 static struct module *watched[2];
@@ -55,19 +55,22 @@ static struct dentry *dir;
 static __printf(1, 2) void record(const char *fmt, ...)
 {
 	u64 ns = local_clock();
+	char text[DAXO_TEXT];
 	unsigned long flags;
 	va_list args;
 
-	spin_lock_irqsave(&events_lock, flags);
+	va_start(args, fmt);
+	vsnprintf(text, sizeof(text), fmt, args);
+	va_end(args);
+
+	raw_spin_lock_irqsave(&events_lock, flags);
 	if (nr_events < DAXO_EVENTS) {
-		va_start(args, fmt);
-		vsnprintf(events[nr_events].text, DAXO_TEXT, fmt, args);
-		va_end(args);
-		events[nr_events++].ns = ns;
+		events[nr_events].ns = ns;
+		memcpy(events[nr_events++].text, text, sizeof(text));
 	} else {
 		lost_events++;
 	}
-	spin_unlock_irqrestore(&events_lock, flags);
+	raw_spin_unlock_irqrestore(&events_lock, flags);
 }
 
 static int watched_index(const void *fn)
@@ -187,9 +190,9 @@ static int events_show(struct seq_file *m, void *v)
 {
 	unsigned int i, n;
 
-	spin_lock_irq(&events_lock);
+	raw_spin_lock_irq(&events_lock);
 	n = nr_events;
-	spin_unlock_irq(&events_lock);
+	raw_spin_unlock_irq(&events_lock);
 	/* Entries below n are complete and never rewritten. */
 	for (i = 0; i < n; i++)
 		seq_printf(m, "%llu %s\n", events[i].ns, events[i].text);
