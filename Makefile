@@ -6,7 +6,7 @@
 #   make check          set up, build, and run every test in QEMU
 #   make demo           boot the mixed scenario and print who owns what
 #   make bench          settle time, registration time and sizes against
-#                       the C anchor (figures only, ~12 min)
+#                       the C anchor (figures only, ~11 min)
 #
 # Without KDIR the project's own kernel is used (built on first use, cached
 # under $(DAXO_CACHE)). KDIR must be a configured and built 7.3 tree (or its
