@@ -5,6 +5,8 @@
 #   make [KDIR=...]     build dax_hmem.ko and dax_cxl.ko out of tree
 #   make check          set up, build, and run every test in QEMU
 #   make demo           boot the mixed scenario and print who owns what
+#   make bench          settle time, registration time and sizes against
+#                       the C anchor (figures only, ~11 min)
 #
 # Without KDIR the project's own kernel is used (built on first use, cached
 # under $(DAXO_CACHE)). KDIR must be a configured and built 7.3 tree (or its
@@ -24,7 +26,7 @@ GETKDIR = kdir="$(KDIR)"; \
 	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
 		kdir=$$(scripts/kernel.sh) || exit 1; fi
 
-.PHONY: all modules clean check demo setup kernel
+.PHONY: all modules clean check demo bench setup kernel
 
 all: modules
 
@@ -45,3 +47,6 @@ check:
 
 demo:
 	@scripts/demo.sh
+
+bench:
+	@scripts/bench.py $(if $(KDIR),--kdir "$(KDIR)")

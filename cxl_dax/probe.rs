@@ -4,7 +4,7 @@
 
 use crate::ffi::{
     bindings,
-    dax::{self, RegionSpec},
+    dax::{self, RegionSpec, Rival},
 };
 use crate::node;
 use crate::ownership::PhysRange;
@@ -52,6 +52,7 @@ pub(crate) unsafe extern "C" fn cxl_dax_region_probe(
         kmem: true,
         dev_size: range.size(),
         memmap_on_memory: true,
+        rival: Rival::Hmem,
     };
     dax::create_or_report(device, &spec)
 }

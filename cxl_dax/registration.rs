@@ -12,10 +12,11 @@
 
 use crate::ffi::bindings;
 use crate::probe;
+use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::{
-    new_mutex, new_work,
+    new_work,
     prelude::*,
-    sync::{Arc, Completion, Mutex},
+    sync::{Arc, Completion},
     types::Opaque,
     workqueue::{self, Work, WorkItem},
 };
@@ -29,9 +30,10 @@ pub(crate) struct Registration {
     #[pin]
     driver: Opaque<bindings::cxl_driver>,
     module: &'static ThisModule,
-    /// Whether the driver is registered (set by the work, read at exit).
-    #[pin]
-    registered: Mutex<bool>,
+    /// Whether the driver is registered: written by the work before it
+    /// completes `done`, read at exit after waiting for `done` (the
+    /// completion orders the two; no lock is held across the registration).
+    registered: AtomicBool,
     /// Completed once the work has run.
     #[pin]
     done: Completion,
@@ -56,7 +58,6 @@ impl WorkItem for Registration {
         // Soft Reserved ownership is stable from here on.
         // SAFETY: No preconditions; called from a work item.
         unsafe { bindings::dax_hmem_flush_work() };
-        let mut registered = this.registered.lock();
         // SAFETY: `driver` is pinned in `this` and filled in by `start()`;
         // it stays registered until `stop()` unregisters it.
         let rc = unsafe {
@@ -66,8 +67,7 @@ impl WorkItem for Registration {
                 c"dax_cxl".as_char_ptr(),
             )
         };
-        *registered = rc == 0;
-        drop(registered);
+        this.registered.store(rc == 0, Ordering::Release);
         if rc != 0 {
             pr_err!("cannot register the cxl_dax_region driver: {}\n", rc);
         }
@@ -92,7 +92,7 @@ impl Registration {
                     }
                 }),
                 module,
-                registered <- new_mutex!(false),
+                registered: AtomicBool::new(false),
                 done <- Completion::new(),
                 work <- new_work!("dax_cxl::Registration::work"),
             }),
@@ -106,8 +106,7 @@ impl Registration {
     /// Wait for the registration work, then unregister if it registered.
     pub(crate) fn stop(&self) {
         self.done.wait_for_completion();
-        let registered = self.registered.lock();
-        if *registered {
+        if self.registered.load(Ordering::Acquire) {
             // SAFETY: Registered by the work, which has finished.
             unsafe { bindings::cxl_driver_unregister(self.driver.get()) };
         }

@@ -15,6 +15,17 @@ use kernel::{device::Device, prelude::*};
 /// The alignment of DAX regions: PMD_SIZE, as the C drivers use.
 pub(crate) const ALIGN: u64 = bindings::DAXO_PMD_SIZE as u64;
 
+/// The other driver that could hold a DAX region over a range: `dax_hmem`
+/// for a CXL region, `dax_cxl` for an HMEM range (Soft Reserved ranges do
+/// not overlap one another, nor CXL regions one another).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rival {
+    /// `dax_hmem`, through its `hmem.N` platform devices.
+    Hmem,
+    /// `dax_cxl`, through its `dax_regionN` CXL devices.
+    Cxl,
+}
+
 /// What a DAX region and its first device are made of.
 pub(crate) struct RegionSpec {
     /// The region id (memregion id for hmem, region id for CXL).
@@ -29,6 +40,8 @@ pub(crate) struct RegionSpec {
     pub(crate) dev_size: u64,
     /// Put the memmap of hot-added memory on the memory itself.
     pub(crate) memmap_on_memory: bool,
+    /// Whose DAX region to look for before asking for one.
+    pub(crate) rival: Rival,
 }
 
 /// Create the DAX region for `dev` and its first device.
@@ -42,7 +55,9 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
         return Err(RegionError::Misaligned);
     }
     let me = super::raw_device(dev);
-    if let Some((holder, held)) = holder_of(&r, me) {
+    // Only the rival's bus before (the usual conflict, said as -EBUSY
+    // without the DAX core's error line); every bus after a failure.
+    if let Some((holder, held)) = holder_of(&r, me, Some(spec.rival)) {
         return Err(RegionError::Claimed(holder, held));
     }
     let mut range = bindings::range {
@@ -68,7 +83,7 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
     };
     if region.is_null() {
         // Lost a race with another claimant, or really out of memory.
-        return Err(match holder_of(&r, me) {
+        return Err(match holder_of(&r, me, None) {
             Some((holder, held)) => RegionError::Claimed(holder, held),
             None => RegionError::NoMemory,
         });
@@ -256,10 +271,11 @@ unsafe extern "C" fn match_cxl(
 }
 
 /// Which driver holds a DAX region over any part of `range`, if any,
-/// other than device `exclude`.
+/// other than device `exclude`: only `rival`, or either when `None`.
 pub(crate) fn holder_of(
     range: &PhysRange,
     exclude: *mut bindings::device,
+    rival: Option<Rival>,
 ) -> Option<(Holder, PhysRange)> {
     let mut search = Search {
         range: *range,
@@ -270,14 +286,16 @@ pub(crate) fn holder_of(
     // SAFETY: The buses are static; `search` outlives the walks, whose
     // callbacks match these signatures.
     unsafe {
-        bindings::bus_for_each_dev(
-            &bindings::platform_bus_type,
-            core::ptr::null_mut(),
-            data,
-            Some(match_hmem),
-        );
+        if rival != Some(Rival::Cxl) {
+            bindings::bus_for_each_dev(
+                &bindings::platform_bus_type,
+                core::ptr::null_mut(),
+                data,
+                Some(match_hmem),
+            );
+        }
         #[cfg(CONFIG_CXL_BUS)]
-        if search.found.is_none() {
+        if search.found.is_none() && rival != Some(Rival::Hmem) {
             bindings::bus_for_each_dev(
                 &bindings::cxl_bus_type,
                 core::ptr::null_mut(),

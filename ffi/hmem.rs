@@ -4,6 +4,7 @@
 //! `hmem_platform` device that stands for them.
 
 use super::bindings;
+use super::device_lock::DeviceLocked;
 use crate::ownership::PhysRange;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::{device, platform, prelude::*};
@@ -17,19 +18,9 @@ pub(crate) struct SoftReserved {
     pub(crate) target_nid: i32,
 }
 
-kernel::sync::global_lock! {
-    // SAFETY: Initialised in module init (`init_walk_lock()`) before use.
-    unsafe(uninit) static WALK: Mutex<()> = ();
-}
-
-/// Where the walk callback puts what it finds; set only while WALK is held.
+/// Where the walk callback puts what it finds; set only during a walk,
+/// under the device lock of the `hmem_platform` device.
 static COLLECTOR: AtomicPtr<KVec<SoftReserved>> = AtomicPtr::new(core::ptr::null_mut());
-
-/// Initialise the lock that serialises walks. Call once, from module init.
-pub(crate) fn init_walk_lock() {
-    // SAFETY: Called once at module init, before any walk.
-    unsafe { WALK.init() };
-}
 
 /// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
 ///
@@ -47,8 +38,9 @@ unsafe extern "C" fn collect(
     let (start, end) = unsafe { ((*res).start, (*res).end) };
     let out = COLLECTOR.load(Ordering::Acquire);
     // SAFETY: `soft_reserved_ranges()` stores a pointer to its own vector,
-    // alive for the whole walk, while it holds WALK; the callback runs
-    // synchronously within that walk, so nothing else uses the vector.
+    // alive for the whole walk, under the hmem_platform device lock; the
+    // callback runs synchronously within that walk, so nothing else uses
+    // the vector.
     let out = unsafe { &mut *out };
     let sr = SoftReserved {
         range: PhysRange::new(start, end),
@@ -61,9 +53,13 @@ unsafe extern "C" fn collect(
 }
 
 /// All Soft Reserved ranges, in the order `device_hmem` registered them.
-pub(crate) fn soft_reserved_ranges(host: &device::Device) -> Result<KVec<SoftReserved>> {
-    let mut ranges = KVec::new();
-    let _guard = WALK.lock();
+///
+/// `host` is the locked `hmem_platform` device. `device_hmem` registers that
+/// one device for all ranges, so its lock serialises every walk, and with
+/// them the use of COLLECTOR.
+pub(crate) fn soft_reserved_ranges(host: &DeviceLocked<'_>) -> Result<KVec<SoftReserved>> {
+    let host = host.device();
+    let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
     COLLECTOR.store(&raw mut ranges, Ordering::Release);
     // SAFETY: `host` is a valid device; `collect` matches walk_hmem_fn and
     // only uses COLLECTOR, set just above for the duration of the walk.

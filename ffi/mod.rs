@@ -11,6 +11,7 @@ pub(crate) mod bindings;
 #[cfg(daxo_region_teardown)]
 pub(crate) mod cxl_region;
 pub(crate) mod dax;
+pub(crate) mod device_lock;
 pub(crate) mod hmem;
 pub(crate) mod hmem_device;
 pub(crate) mod platform_driver;

@@ -5,7 +5,7 @@
 
 use crate::ffi::{
     bindings,
-    dax::{self, RegionSpec},
+    dax::{self, RegionSpec, Rival},
     soft_reserved::SoftReservedEntry,
 };
 use crate::glue;
@@ -58,6 +58,7 @@ pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> k
         kmem: !idle,
         dev_size: if idle { 0 } else { range.size() },
         memmap_on_memory: false,
+        rival: Rival::Cxl,
     };
     dax::create_or_report(dev, &spec)
 }

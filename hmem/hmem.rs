@@ -58,7 +58,6 @@ struct DaxHmemModule {
 impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         glue::request_cxl_modules();
-        ffi::hmem::init_walk_lock();
         report::init();
         if glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {

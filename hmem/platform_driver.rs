@@ -50,7 +50,7 @@ impl platform::Driver for HmemPlatformDriver {
         }
         // The report is read-only and optional: a failure to publish it
         // is said, not fatal.
-        if let Err(e) = report::publish(pdev.as_ref(), &resolver) {
+        if let Err(e) = report::publish(pdev.as_ref()) {
             dev_warn!(pdev.as_ref(), "no ownership report in sysfs: {:?}\n", e);
         }
         Ok(Binding {

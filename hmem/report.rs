@@ -16,13 +16,22 @@
 //! shows its new holder.
 
 use crate::ffi::{self, bindings};
-use crate::ownership::{Entry, Holder, Owner, Reason, Rejection};
-use crate::resolver::Resolver;
-use kernel::{device::Device, fmt::Write, prelude::*, sync::Arc};
+use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Reason, Rejection};
+use kernel::{device::Device, fmt::Write, prelude::*};
+
+/// A copy of the last resolution's ledger, for readers of the attribute.
+///
+/// The resolver's own state lives under the `hmem_platform` device lock,
+/// which `show()` must not take: the attribute is removed under that lock,
+/// and removal waits for readers.
+struct Snapshot {
+    policy: Policy,
+    entries: KVec<Entry>,
+}
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised in module init (`init()`) before use.
-    unsafe(uninit) static CURRENT: Mutex<Option<Arc<Resolver>>> = None;
+    unsafe(uninit) static CURRENT: Mutex<Option<Snapshot>> = None;
 }
 
 mod raw {
@@ -42,24 +51,37 @@ pub(crate) fn init() {
     unsafe { CURRENT.init() };
 }
 
-/// Publish the report of `resolver` as the `ownership` attribute of `dev`
-/// (the `hmem_platform` device).
-pub(crate) fn publish(dev: &Device, resolver: &Arc<Resolver>) -> Result {
-    *CURRENT.lock() = Some(resolver.clone());
+/// Publish the report as the `ownership` attribute of `dev` (the
+/// `hmem_platform` device); it lists what [`record()`] last stored.
+pub(crate) fn publish(dev: &Device) -> Result {
     // SAFETY: `dev` is a valid, bound device; the attribute is removed in
     // `withdraw()` before the binding ends.
     let rc = unsafe { raw::daxo_hmem_report_add(ffi::raw_device(dev).cast()) };
-    if rc != 0 {
-        *CURRENT.lock() = None;
-    }
     kernel::error::to_result(rc)
 }
 
-/// Remove the attribute (waiting for readers) and forget the resolver.
+/// Store a copy of `ledger` for the report. On allocation failure the
+/// previous copy is dropped: the report then lists nothing rather than
+/// something stale.
+pub(crate) fn record(ledger: &Ledger) {
+    let mut entries = KVec::with_capacity(ledger.entries().len(), GFP_KERNEL).ok();
+    if let Some(v) = entries.as_mut() {
+        // Within capacity: cannot fail.
+        let _ = v.extend_from_slice(ledger.entries(), GFP_KERNEL);
+    }
+    let snapshot = entries.map(|entries| Snapshot {
+        policy: ledger.policy(),
+        entries,
+    });
+    // Drop the old copy after releasing the lock.
+    let _old = core::mem::replace(&mut *CURRENT.lock(), snapshot);
+}
+
+/// Remove the attribute (waiting for readers) and forget the ledger.
 pub(crate) fn withdraw(dev: &Device) {
     // SAFETY: As in `publish()`; removing an absent attribute is harmless.
     unsafe { raw::daxo_hmem_report_remove(ffi::raw_device(dev).cast()) };
-    *CURRENT.lock() = None;
+    let _old = CURRENT.lock().take();
 }
 
 /// A `core::fmt::Write` into a sysfs page, truncating at its end.
@@ -81,7 +103,7 @@ impl Write for Page<'_> {
 fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
     let r = entry.range;
     write!(out, "{:#x}-{:#x} ", r.start, r.end)?;
-    let holder = ffi::dax::holder_of(&r, core::ptr::null_mut()).map(|(h, _)| h);
+    let holder = ffi::dax::holder_of(&r, core::ptr::null_mut(), None).map(|(h, _)| h);
     match holder {
         Some(Holder::Hmem(id)) => write!(out, "hmem.{id}")?,
         Some(Holder::Cxl(id)) => write!(out, "region{id}")?,
@@ -115,15 +137,14 @@ pub(crate) unsafe extern "C" fn daxo_hmem_ownership_show(buf: *mut u8) -> isize 
     let buf = unsafe { core::slice::from_raw_parts_mut(buf, bindings::PAGE_SIZE) };
     let mut out = Page { buf, len: 0 };
     let current = CURRENT.lock();
-    if let Some(resolver) = current.as_ref() {
-        // Truncation is the only failure, and a page holds ~40 lines.
-        let _: core::fmt::Result = resolver.with_ledger(|ledger| {
-            let policy = ledger.policy().name();
-            for e in ledger.entries() {
-                line(&mut out, e, policy)?;
+    if let Some(snapshot) = current.as_ref() {
+        let policy = snapshot.policy.name();
+        for e in snapshot.entries.iter() {
+            // Truncation is the only failure, and a page holds ~40 lines.
+            if line(&mut out, e, policy).is_err() {
+                break;
             }
-            Ok(())
-        });
+        }
     }
     out.len as isize
 }

@@ -9,17 +9,23 @@
 //! probing to finish (cxl_acpi and cxl_pci were requested at module load),
 //! then decides all ranges. Later bindings (module reload, unbind/bind)
 //! decide at once, under the same policy.
+//!
+//! As in C, every resolution runs under the device lock of `hmem_platform`
+//! (held by the driver core in probe and remove, taken by the work item),
+//! which also protects the resolver's state.
 
-use crate::ffi::{self, hmem_device::HmemDevice};
+use crate::ffi::{self, device_lock::DeviceLocked, hmem_device::HmemDevice};
 use crate::glue;
 use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
 use crate::region_teardown;
+use crate::report;
+use core::cell::UnsafeCell;
 use kernel::{
     bindings,
     device::Core,
-    new_mutex, new_work, platform,
+    new_work, platform,
     prelude::*,
-    sync::{aref::ARef, Arc, Mutex},
+    sync::{aref::ARef, Arc},
     workqueue::{Work, WorkItem},
 };
 
@@ -27,11 +33,19 @@ use kernel::{
 #[pin_data]
 pub(crate) struct Resolver {
     pdev: ARef<platform::Device>,
-    #[pin]
-    state: Mutex<State>,
+    /// Only touched under the device lock of `pdev` (see [`Self::state`]).
+    state: UnsafeCell<State>,
     #[pin]
     work: Work<Resolver>,
 }
+
+// SAFETY: `state` is only reached through `Resolver::state()`, which takes
+// a proof that the device lock of `pdev` is held: one task at a time. The
+// rest is immutable or thread-safe.
+unsafe impl Sync for Resolver {}
+// SAFETY: As above; what `State` owns (the ledger, the registered devices)
+// may be dropped on any thread.
+unsafe impl Send for Resolver {}
 
 struct State {
     /// False once the binding ended: a late work item then does nothing.
@@ -54,7 +68,8 @@ impl WorkItem for Resolver {
         // once probing is quiet, CXL windows and committed regions exist.
         // SAFETY: Called from a work item, holding no lock.
         unsafe { bindings::wait_for_device_probe() };
-        if let Err(e) = this.resolve(Phase::Final) {
+        let mut locked = DeviceLocked::lock(this.pdev.as_ref());
+        if let Err(e) = this.resolve(&mut locked, Phase::Final) {
             dev_err!(
                 this.pdev.as_ref(),
                 "Soft Reserved resolution failed: {:?}\n",
@@ -79,7 +94,7 @@ impl Resolver {
         Arc::pin_init(
             pin_init!(Self {
                 pdev: pdev.into(),
-                state <- new_mutex!(State {
+                state: UnsafeCell::new(State {
                     alive: true,
                     ledger: Ledger::new(glue::policy()),
                     devices: KVec::new(),
@@ -90,39 +105,55 @@ impl Resolver {
         )
     }
 
+    /// The state, under the device lock of `pdev` that `locked` holds.
+    fn state<'a>(&'a self, locked: &'a mut DeviceLocked<'_>) -> &'a mut State {
+        debug_assert!(core::ptr::eq(locked.device(), self.pdev.as_ref()));
+        // SAFETY: `locked` proves the device lock of `pdev` is held, and is
+        // borrowed mutably for as long as the reference lives: no other
+        // reference to the state exists meanwhile (see `DeviceLocked`).
+        unsafe { &mut *self.state.get() }
+    }
+
     /// First binding since boot: register the ranges no CXL window meets,
-    /// and queue the one work item that decides the others.
+    /// and queue the one work item that decides the others. Called from the
+    /// probe of `pdev`.
     pub(crate) fn start(self: &Arc<Self>) -> Result {
-        if self.resolve(Phase::Early)? {
+        // SAFETY: Called from the probe of `pdev`, which makes no other proof.
+        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
+        if self.resolve(&mut locked, Phase::Early)? {
             // Already queued is fine: one work item decides everything.
             let _ = glue::queue().enqueue(self.clone());
         }
         Ok(())
     }
 
-    /// Decide every range now.
+    /// Decide every range now. Called from the probe of `pdev`.
     pub(crate) fn resolve_now(&self) -> Result {
-        self.resolve(Phase::Final).map(|_| ())
-    }
-
-    /// Run `f` on the ledger of the last resolution.
-    pub(crate) fn with_ledger<R>(&self, f: impl FnOnce(&Ledger) -> R) -> R {
-        f(&self.state.lock().ledger)
+        // SAFETY: As in `start()`.
+        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
+        self.resolve(&mut locked, Phase::Final).map(|_| ())
     }
 
     /// End of the binding: unregister every `hmem.N` device (freeing their
-    /// ids) and make a pending work item a no-op.
+    /// ids) and make a pending work item a no-op. Called when `pdev`
+    /// unbinds (its driver data is dropped in remove).
     pub(crate) fn shutdown(&self) {
-        let mut state = self.state.lock();
+        // SAFETY: Called from the remove of `pdev`, which makes no other
+        // proof.
+        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
+        let state = self.state(&mut locked);
         state.alive = false;
         state.devices.clear();
     }
 
-    /// Gather facts, decide, act. Returns whether ranges were left for the
-    /// final phase.
-    fn resolve(&self, phase: Phase) -> Result<bool> {
+    /// Gather facts, decide, act, under the device lock `locked` holds.
+    /// Returns whether ranges were left for the final phase.
+    fn resolve(&self, locked: &mut DeviceLocked<'_>, phase: Phase) -> Result<bool> {
         let dev = self.pdev.as_ref();
-        let ranges = ffi::hmem::soft_reserved_ranges(dev)?;
+        if !self.state(locked).alive {
+            return Ok(false);
+        }
+        let ranges = ffi::hmem::soft_reserved_ranges(locked)?;
         let cxl = glue::cxl_enabled();
 
         let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
@@ -149,10 +180,7 @@ impl Resolver {
         let policy = glue::policy();
         let verdicts = ownership::decide(&facts, policy)?;
 
-        let mut state = self.state.lock();
-        if !state.alive {
-            return Ok(false);
-        }
+        let state = self.state(locked);
         if phase == Phase::Final {
             state.ledger.clear();
         }
@@ -166,8 +194,9 @@ impl Resolver {
             self.tear_down_regions(&state.ledger);
         }
         for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
-            self.act(&mut state, f.range, *nid, verdict);
+            self.act(state, f.range, *nid, verdict);
         }
+        report::record(&state.ledger);
         if phase == Phase::Final || !deferred {
             let s = state.ledger.summary();
             dev_info!(

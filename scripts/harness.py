@@ -78,7 +78,8 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
 
 
 def cpio_archive(files):
-    """A gzip'ed newc cpio archive holding {path: text} (for the scenario)."""
+    """A gzip'ed newc cpio archive holding {path: text or bytes} (for the
+    scenario)."""
     buf = io.BytesIO()
     ino = 1000
 
@@ -94,7 +95,7 @@ def cpio_archive(files):
         buf.write(b"\0" * ((4 - len(data) % 4) % 4))
 
     for path, text in files.items():
-        entry(path, text.encode(), 0o100644)
+        entry(path, text if isinstance(text, bytes) else text.encode(), 0o100644)
     entry("TRAILER!!!", b"", 0)
     return gzip.compress(buf.getvalue(), 1)
 

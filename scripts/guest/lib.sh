@@ -435,3 +435,91 @@ daxo_main() {
 	out "1..$daxo_n"
 	out "@@ done"
 }
+
+# ---- make bench (scripts/bench.py) ----
+# The bench's event recorder (scripts/bench/daxo_trace.c, shipped in the
+# scenario archive as /daxo/daxo_trace.ko) times driver events with the
+# printk clock, without printing; these helpers drive and read it. During
+# the timed part the guest forks nothing it can avoid: on the one vCPU a
+# forked process (busybox under TCG: milliseconds each) would be timed
+# along with the drivers.
+
+# bench_trace: load the recorder (before udev_up, to see CXL probing), and
+# open the fifo bench_nap sleeps on.
+bench_trace() {
+	mkfifo /tmp/bench.fifo && exec 9<>/tmp/bench.fifo
+	step "modprobe cxl_core" modprobe cxl_core &&
+		step "insmod daxo_trace" insmod /daxo/daxo_trace.ko
+}
+
+# bench_nap SECONDS: sleep without forking (a read, with a timeout, of a
+# fifo nobody writes).
+bench_nap() {
+	read -t "$1" -u 9 _
+}
+
+# bench_quiet: stop running mdev for every uevent. Both implementations
+# emit the same uevents; handling them is udev's time, not the drivers'.
+# (The modules the timed part loads are loaded by name; kmem, which the
+# DAX devices would ask for, is blacklisted anyway.)
+bench_quiet() {
+	settle
+	echo > /proc/sys/kernel/hotplug
+}
+
+# bench_mark WORD: a timestamped mark in the recorder (a shell builtin
+# write: nothing is forked).
+bench_mark() {
+	echo "$1" > /sys/kernel/debug/daxo_trace/mark
+}
+
+# bench_load MODULE...: load modules in order, each right after a mark
+# "load-MODULE"; reported by bench_wait_dax, after the timed part.
+bench_load() {
+	local m
+	for m in "$@"; do
+		bench_mark "load-$m"
+		if ! modprobe "$m" 2>/tmp/bench.err; then
+			notok "modprobe $m"
+			sed 's/^/# /' /tmp/bench.err > $DAXO_OUT
+			return 1
+		fi
+	done
+	echo "$*" > /tmp/bench.loaded
+}
+
+# bench_region ROOTDECODER SIZE MEMDEV...: create_ram_region, reported
+# only after bench_wait_dax (nothing forked after the region is bound).
+bench_region() {
+	if ! create_ram_region "$@" > /tmp/bench.region 2>/tmp/err; then
+		notok "create ram region on $1 size $2 for $3"
+		sed 's/^/# /' /tmp/err > $DAXO_OUT
+		return 1
+	fi
+}
+
+# bench_wait_dax N: wait (up to 20 s, without forking) until N DAX devices
+# exist, give their probes 0.2 s to return, then report the loads (and the
+# region) and dump the recorded events as snapshot "trace".
+bench_wait_dax() {
+	local i=0 n d
+	while [ $i -lt 200 ]; do
+		n=0
+		for d in /sys/bus/dax/devices/*; do
+			[ -e "$d" ] && n=$((n + 1))
+		done
+		[ "$n" -ge "$1" ] && break
+		bench_nap 0.1
+		i=$((i + 1))
+	done
+	bench_nap 0.2
+	bench_mark dumped
+	[ -s /tmp/bench.loaded ] && ok "modprobe $(cat /tmp/bench.loaded)"
+	[ -s /tmp/bench.region ] && ok "region $(cat /tmp/bench.region) committed"
+	if [ "$n" -ge "$1" ]; then ok "$n DAX devices"
+	else notok "$n DAX devices, expected $1"; fi
+	out "@@ snap trace"
+	out "@@ file events"
+	cat /sys/kernel/debug/daxo_trace/events > $DAXO_OUT
+	out "@@ end"
+}

@@ -13,6 +13,8 @@ mod ownership;
 
 mod model;
 
+mod bench;
+
 #[allow(dead_code)]
 #[path = "../../cxl_dax/node.rs"]
 mod node;
