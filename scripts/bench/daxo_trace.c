@@ -13,7 +13,9 @@
  *  - start and end of every work item whose function lives in dax_hmem or
  *    dax_cxl (the end of dax_cxl's work is its cxl_driver registration,
  *    in C and in Rust alike), through the workqueue tracepoints;
- *  - marks written by the guest to <debugfs>/daxo_trace/mark.
+ *  - marks written by the guest to <debugfs>/daxo_trace/mark;
+ *  - once the mark "switches-on" is written, every context switch (for
+ *    reading where the time goes; `make bench` does not turn it on).
  *
  * Events are kept in memory and read from <debugfs>/daxo_trace/events
  * ("<ns> <event>" per line), so recording prints nothing on the console
@@ -23,6 +25,7 @@
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -32,7 +35,7 @@
 #include <linux/workqueue.h>
 #include "drivers/cxl/cxl.h"
 
-#define DAXO_EVENTS 2048
+#define DAXO_EVENTS 8192
 #define DAXO_TEXT 96
 
 struct daxo_event {
@@ -49,7 +52,8 @@ static DEFINE_RAW_SPINLOCK(events_lock);
 static struct module *watched[2];
 static const char *const watched_names[2] = { "dax_hmem", "dax_cxl" };
 
-static struct tracepoint *tp_start, *tp_end;
+static struct tracepoint *tp_start, *tp_end, *tp_switch;
+static bool switches;
 static struct dentry *dir;
 
 static __printf(1, 2) void record(const char *fmt, ...)
@@ -100,6 +104,14 @@ static void probe_work_end(void *data, struct work_struct *work, work_func_t fn)
 
 	if (i >= 0)
 		record("work-end %s %ps", watched_names[i], fn);
+}
+
+static void probe_switch(void *data, bool preempt, struct task_struct *prev,
+			 struct task_struct *next, unsigned int prev_state)
+{
+	if (READ_ONCE(switches))
+		record("switch %s/%d %s/%d", prev->comm, prev->pid, next->comm,
+		       next->pid);
 }
 
 static int module_event(struct notifier_block *nb, unsigned long state, void *data)
@@ -184,6 +196,8 @@ static void find_tracepoint(struct tracepoint *tp, void *priv)
 		tp_start = tp;
 	else if (!strcmp(tp->name, "workqueue_execute_end"))
 		tp_end = tp;
+	else if (!strcmp(tp->name, "sched_switch"))
+		tp_switch = tp;
 }
 
 static int events_show(struct seq_file *m, void *v)
@@ -212,6 +226,9 @@ static ssize_t mark_write(struct file *file, const char __user *ubuf, size_t len
 		return -EFAULT;
 	buf[n] = 0;
 	record("mark %s", strim(buf));
+	if (!strcmp(strim(buf), "switches-on") && tp_switch &&
+	    !tracepoint_probe_register(tp_switch, probe_switch, NULL))
+		WRITE_ONCE(switches, true);
 	return len;
 }
 
@@ -262,6 +279,8 @@ err_cxl:
 static void __exit daxo_trace_exit(void)
 {
 	debugfs_remove(dir);
+	if (switches)
+		tracepoint_probe_unregister(tp_switch, probe_switch, NULL);
 	tracepoint_probe_unregister(tp_end, probe_work_end, NULL);
 	tracepoint_probe_unregister(tp_start, probe_work_start, NULL);
 	tracepoint_synchronize_unregister();
