@@ -5,6 +5,10 @@
 #   make [KDIR=...]     build dax_hmem.ko and dax_cxl.ko out of tree
 #   make check          set up, build, and run every test in QEMU
 #   make demo           boot the mixed scenario and print who owns what
+#   make patches        the git-format patch series against Linux 7.3, in
+#                       out/patches (or PATCHES_DIR)
+#   make intree         the in-tree tests alone: series, Kconfig, the four
+#                       in-tree builds, the built-in kernel's scenarios
 #
 # Without KDIR the project's own kernel is used (built on first use, cached
 # under $(DAXO_CACHE)). KDIR must be a configured and built 7.3 tree (or its
@@ -24,7 +28,7 @@ GETKDIR = kdir="$(KDIR)"; \
 	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
 		kdir=$$(scripts/kernel.sh) || exit 1; fi
 
-.PHONY: all modules clean check demo setup kernel
+.PHONY: all modules clean check demo setup kernel patches intree
 
 all: modules
 
@@ -45,3 +49,9 @@ check:
 
 demo:
 	@scripts/demo.sh
+
+patches:
+	@scripts/patches.sh $(PATCHES_DIR)
+
+intree: setup
+	@scripts/intree.sh check

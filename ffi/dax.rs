@@ -217,7 +217,7 @@ unsafe fn hmem_range(dev: *mut bindings::device) -> Option<PhysRange> {
 /// # Safety
 ///
 /// `dev` must be a valid `cxl_dax_region` device.
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(CONFIG_CXL_REGION)]
 unsafe fn cxl_range(dev: *mut bindings::device) -> Option<PhysRange> {
     // SAFETY: Caller's duty: to_cxl_dax_region() accepts the device, and
     // the result lives as long as it.
@@ -246,7 +246,7 @@ unsafe extern "C" fn match_hmem(
 /// # Safety
 ///
 /// As for [`visit`].
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(CONFIG_CXL_REGION)]
 unsafe extern "C" fn match_cxl(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
@@ -276,7 +276,7 @@ pub(crate) fn holder_of(
             data,
             Some(match_hmem),
         );
-        #[cfg(CONFIG_CXL_BUS)]
+        #[cfg(CONFIG_CXL_REGION)]
         if search.found.is_none() {
             bindings::bus_for_each_dev(
                 &bindings::cxl_bus_type,
