@@ -151,6 +151,20 @@ kconf CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM=m CONFIG_DEV_DAX_CXL_RUST=m
 	{ echo "C dax_hmem=m + Rust dax_cxl=m: got DEV_DAX_HMEM=$(val DEV_DAX_HMEM) DEV_DAX_CXL_RUST=$(val DEV_DAX_CXL_RUST)" >> "$log"; rc=1; }
 tap $rc "Kconfig, mixed pairs: C dax_cxl beside Rust dax_hmem allowed; Rust dax_cxl beside C dax_hmem refused" "$log"
 
+# --- The built-in kernel boots the scenarios of the "builtin" implementation
+# (right after it is built, so that its results come early).
+boot_builtin() {
+	local kdir=$1 images hsum=$scratch/harness.summary p f x
+	images=$(DAXO_IMAGES='' scripts/initramfs.sh "$kdir" 2> "$log") && rc=0 || rc=$?
+	[ $rc = 0 ] && cp "$images/c.cpio.gz" "$images/builtin.cpio.gz"
+	tap $rc "initramfs for the built-in kernel" "$log"
+	[ $rc = 0 ] || return 0
+	DAXO_IMAGES=$images python3 scripts/harness.py --kdir "$kdir" --impl builtin --summary "$hsum" \
+		${DAXO_ONLY:+--only "$DAXO_ONLY"} || true
+	read -r p f x < "$hsum" || { p=0; f=1; }
+	passed=$((passed + p)) failed=$((failed + f))
+}
+
 # --- The builds.
 # modules_of DIR: the module files installed, relative to lib/modules/VER.
 mods_of() { (cd "$1"/modroot/lib/modules/* && find . -name '*.ko' | sed 's|^\./||'); }
@@ -191,7 +205,6 @@ verify() {
 	esac
 }
 
-declare -A built
 declare -A title=([m]="CXL=m, ours=m" [ym]="CXL=y, ours=m" [y]="CXL=y, ours=y"
 	[nocxl]="CXL=n, dax_hmem only")
 for v in $VARIANTS; do
@@ -207,24 +220,13 @@ for v in $VARIANTS; do
 	else
 		how="build failed"
 	fi
-	built[$v]=$([ $rc = 0 ] && echo "$d")
 	tap $rc "in-tree build ($v: ${title[$v]}): vmlinux, bzImage, modules, modpost ($how)" "$log"
+	if [ $v = y ]; then
+		if [ $rc = 0 ]; then boot_builtin "$d"
+		else tap 1 "the built-in kernel boots the scenarios (no built-in kernel)"; fi
+	fi
 done
 
-# --- The built-in kernel boots the scenarios of the "builtin" implementation.
-kdir=${built[y]:-}
-if [ -n "$kdir" ]; then
-	images=$(DAXO_IMAGES= scripts/initramfs.sh "$kdir" 2> "$log") && rc=0 || rc=$?
-	[ $rc = 0 ] && cp "$images/c.cpio.gz" "$images/builtin.cpio.gz"
-	tap $rc "initramfs for the built-in kernel" "$log"
-	hsum=$scratch/harness.summary
-	python3 scripts/harness.py --kdir "$kdir" --impl builtin --summary "$hsum" \
-		${DAXO_ONLY:+--only "$DAXO_ONLY"} || true
-	read -r p f x < "$hsum" || { p=0; f=1; }
-	passed=$((passed + p)) failed=$((failed + f))
-else
-	tap 1 "the built-in kernel boots the scenarios (no built-in kernel)"
-fi
 
 echo "# in-tree: $passed passed, $failed failed ($(( $(date +%s) - t_start ))s)"
 if [ -n "$summary_file" ]; then
