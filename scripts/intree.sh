@@ -144,7 +144,14 @@ build() {
 	else
 		mkdir -p "$out"
 	fi
+	[ -n "$seed" ] && cp -p "$out/.config" "$scratch/seed.config"
 	configure "$out" "$v"
+	# The same configuration as the seed's: keep its time stamp, so that
+	# Kbuild does not regenerate the configuration headers (which would
+	# rebuild every Rust crate).
+	if [ -n "$seed" ] && cmp -s "$out/.config" "$scratch/seed.config"; then
+		cp -p "$scratch/seed.config" "$out/.config"
+	fi
 	# shellcheck disable=SC2046
 	check_config "$out" $(frags "$v") || { daxo_log "$v: kernel configuration incomplete"; return 1; }
 	daxo_log "$v: building $kver in $out"
