@@ -15,7 +15,6 @@ use crate::glue;
 use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
 use crate::region_teardown;
 use kernel::{
-    bindings,
     device::Core,
     new_mutex, new_work, platform,
     prelude::*,
@@ -50,10 +49,10 @@ impl WorkItem for Resolver {
     type Pointer = Arc<Resolver>;
 
     fn run(this: Arc<Resolver>) {
-        // Relies on cxl_acpi and cxl_pci having been requested at load:
-        // once probing is quiet, CXL windows and committed regions exist.
-        // SAFETY: Called from a work item, holding no lock.
-        unsafe { bindings::wait_for_device_probe() };
+        // Relies on cxl_acpi and cxl_pci having been requested at load
+        // (or, built in, initialised): once probing is quiet, CXL windows
+        // and committed regions exist.
+        glue::wait_for_cxl_probe();
         if let Err(e) = this.resolve(Phase::Final) {
             dev_err!(
                 this.pdev.as_ref(),

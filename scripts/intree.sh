@@ -23,8 +23,9 @@
 # so builds stay incremental. Builds live in
 # $DAXO_CACHE/build/<version>-intree-<variant>-<hash>; the hash covers the
 # version, the config fragments and the series. A missing build starts as a
-# copy of the newest in-tree build (same source path, so the same command
-# lines: only what the config or the sources changed is rebuilt).
+# copy of the newest in-tree build of the variant, else of any variant
+# (same source path, so the same command lines: only what the config or the
+# sources changed is rebuilt).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$DAXO_TOP/scripts/intree/lib.sh"
@@ -134,7 +135,13 @@ build() {
 	out=$(variant_dir "$v")
 	if [ -f "$out/.daxo-built" ]; then echo "$out"; return 0; fi
 	# shellcheck disable=SC2012
-	seed=$(ls -td "$DAXO_CACHE/build/$kver-intree-"*/.daxo-built 2>/dev/null | head -n 1 || true)
+	# The newest build of this variant (only the sources changed), else the
+	# newest of any.
+	seed=$(ls -td "$DAXO_CACHE/build/$kver-intree-$v-"*/.daxo-built 2>/dev/null |
+		head -n 1 || true)
+	# shellcheck disable=SC2012
+	[ -n "$seed" ] || seed=$(ls -td "$DAXO_CACHE/build/$kver-intree-"*/.daxo-built \
+		2>/dev/null | head -n 1 || true)
 	seed=${seed%/.daxo-built}
 	rm -rf "$out"
 	if [ -n "$seed" ]; then
