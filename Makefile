@@ -6,7 +6,11 @@
 #   make check          set up, build, and run every test in QEMU
 #   make demo           boot the mixed scenario and print who owns what
 #   make bench          settle time, registration time and sizes against
-#                       the C anchor (figures only, ~11 min)
+#                       the C anchor (figures only, ~12 min)
+#   make patches        the git-format patch series against Linux 7.3, in
+#                       out/patches (or PATCHES_DIR)
+#   make intree         the in-tree tests alone: series, Kconfig, the four
+#                       in-tree builds, the built-in kernel's scenarios
 #
 # Without KDIR the project's own kernel is used (built on first use, cached
 # under $(DAXO_CACHE)). KDIR must be a configured and built 7.3 tree (or its
@@ -26,7 +30,7 @@ GETKDIR = kdir="$(KDIR)"; \
 	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
 		kdir=$$(scripts/kernel.sh) || exit 1; fi
 
-.PHONY: all modules clean check demo bench setup kernel
+.PHONY: all modules clean check demo bench setup kernel patches intree
 
 all: modules
 
@@ -50,3 +54,9 @@ demo:
 
 bench:
 	@scripts/bench.py $(if $(KDIR),--kdir "$(KDIR)")
+
+patches:
+	@scripts/patches.sh $(PATCHES_DIR)
+
+intree: setup
+	@scripts/intree.sh check

@@ -232,7 +232,7 @@ unsafe fn hmem_range(dev: *mut bindings::device) -> Option<PhysRange> {
 /// # Safety
 ///
 /// `dev` must be a valid `cxl_dax_region` device.
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(CONFIG_CXL_REGION)]
 unsafe fn cxl_range(dev: *mut bindings::device) -> Option<PhysRange> {
     // SAFETY: Caller's duty: to_cxl_dax_region() accepts the device, and
     // the result lives as long as it.
@@ -261,7 +261,7 @@ unsafe extern "C" fn match_hmem(
 /// # Safety
 ///
 /// As for [`visit`].
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(CONFIG_CXL_REGION)]
 unsafe extern "C" fn match_cxl(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
@@ -294,7 +294,7 @@ pub(crate) fn holder_of(
                 Some(match_hmem),
             );
         }
-        #[cfg(CONFIG_CXL_BUS)]
+        #[cfg(CONFIG_CXL_REGION)]
         if search.found.is_none() && rival != Some(Rival::Hmem) {
             bindings::bus_for_each_dev(
                 &bindings::cxl_bus_type,

@@ -18,6 +18,7 @@ mod raw {
         pub(super) fn daxo_hmem_request_cxl_modules();
         pub(super) fn daxo_hmem_cxl_enabled() -> bool;
         pub(super) fn daxo_cxl_region_contains(start: u64, end: u64) -> bool;
+        pub(super) fn daxo_hmem_wait_for_cxl_probe();
     }
 }
 
@@ -54,6 +55,15 @@ pub(crate) fn request_cxl_modules() {
 pub(crate) fn cxl_region_contains(range: &PhysRange) -> bool {
     // SAFETY: Takes the CXL region lock itself; any range is valid.
     unsafe { raw::daxo_cxl_region_contains(range.start, range.end) }
+}
+
+/// Wait until CXL has had its chance to probe: device probing quiet and,
+/// built in, every initcall run first (drivers/cxl initialises after
+/// drivers/dax, so its drivers are not even registered when this module's
+/// work first runs).
+pub(crate) fn wait_for_cxl_probe() {
+    // SAFETY: Called from a work item, holding no lock; it may sleep.
+    unsafe { raw::daxo_hmem_wait_for_cxl_probe() }
 }
 
 /// Ownership of the module's ordered workqueue, which

@@ -68,7 +68,8 @@ impl kernel::InPlaceModule for DaxHmemModule {
             } else {
                 pr_info!(
                     "strict ownership: no CXL region teardown in this build; CXL regions over \
-                     Soft Reserved ranges HMEM owns stay inactive (their DAX claim fails with -EBUSY)\n"
+                     Soft Reserved ranges HMEM owns stay inactive (their DAX claim fails with \
+                     -EBUSY)\n"
                 );
             }
         }

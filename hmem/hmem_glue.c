@@ -22,6 +22,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/device.h>
+#include <linux/completion.h>
+#include <linux/init.h>
 #include "drivers/cxl/cxl.h"
 #include "drivers/dax/bus.h"
 #include "hmem_glue.h"
@@ -124,6 +126,30 @@ void daxo_hmem_request_cxl_modules(void)
 bool daxo_hmem_cxl_enabled(void)
 {
 	return IS_ENABLED(CONFIG_DEV_DAX_CXL) || IS_ENABLED(CONFIG_DEV_DAX_CXL_RUST);
+}
+
+#ifndef MODULE
+/*
+ * Built in, the resolution work may run before the CXL drivers (linked
+ * after drivers/dax) have even registered, when no probe is pending yet:
+ * it waits for the late initcalls, after every driver's registration.
+ */
+static DECLARE_COMPLETION(initcalls_done);
+
+static int __init daxo_hmem_initcalls_done(void)
+{
+	complete_all(&initcalls_done);
+	return 0;
+}
+late_initcall(daxo_hmem_initcalls_done);
+#endif
+
+void daxo_hmem_wait_for_cxl_probe(void)
+{
+#ifndef MODULE
+	wait_for_completion(&initcalls_done);
+#endif
+	wait_for_device_probe();
 }
 
 bool daxo_cxl_region_contains(u64 start, u64 end)

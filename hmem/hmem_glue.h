@@ -25,6 +25,7 @@ struct workqueue_struct *daxo_hmem_wq(void);
 void daxo_hmem_request_cxl_modules(void);
 bool daxo_hmem_cxl_enabled(void);
 bool daxo_cxl_region_contains(u64 start, u64 end);
+void daxo_hmem_wait_for_cxl_probe(void);
 
 struct device;
 int daxo_hmem_report_add(struct device *dev);

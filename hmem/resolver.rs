@@ -21,7 +21,6 @@ use crate::region_teardown;
 use crate::report;
 use core::cell::UnsafeCell;
 use kernel::{
-    bindings,
     device::Core,
     new_work, platform,
     prelude::*,
@@ -64,10 +63,10 @@ impl WorkItem for Resolver {
     type Pointer = Arc<Resolver>;
 
     fn run(this: Arc<Resolver>) {
-        // Relies on cxl_acpi and cxl_pci having been requested at load:
-        // once probing is quiet, CXL windows and committed regions exist.
-        // SAFETY: Called from a work item, holding no lock.
-        unsafe { bindings::wait_for_device_probe() };
+        // Relies on cxl_acpi and cxl_pci having been requested at load
+        // (or, built in, initialised): once probing is quiet, CXL windows
+        // and committed regions exist.
+        glue::wait_for_cxl_probe();
         let mut locked = DeviceLocked::lock(this.pdev.as_ref());
         if let Err(e) = this.resolve(&mut locked, Phase::Final) {
             dev_err!(

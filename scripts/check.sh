@@ -62,6 +62,19 @@ python3 scripts/harness.py --kdir "$kdir" "${args[@]}" --summary "$summary" \
 read -r p f x < "$summary" || { p=0; f=1; x=0; }
 passed=$((passed + p)) failed=$((failed + f)) xfail=$((xfail + x))
 
+# ---- in-tree (issue 7): the patch series, Kconfig, the four in-tree
+# builds and the built-in kernel's scenarios (scripts/intree.sh; also
+# `make intree`). Runs unless DAXO_INTREE=0; in a subset run (DAXO_ONLY or
+# DAXO_IMPLS set) only with DAXO_INTREE=1 (DAXO_ONLY then also picks the
+# built-in kernel's scenarios).
+if [ "${DAXO_INTREE:-}" = 1 ] ||
+		{ [ "${DAXO_INTREE:-}" != 0 ] && [ -z "${DAXO_ONLY:-}${DAXO_IMPLS:-}" ]; }; then
+	scripts/intree.sh check --summary "$summary" || true
+	read -r p f < "$summary" || { p=0; f=1; }
+	passed=$((passed + p)) failed=$((failed + f))
+fi
+# ---- end in-tree
+
 echo "# elapsed $(( $(date +%s) - t0 ))s; $xfail known failure(s) of the C anchor (XFAIL)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -187,8 +187,9 @@ def daxctl_paths(snap):
     return paths
 
 
-# Implementations whose dax_hmem is ours.
-RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown")
+# Implementations whose dax_hmem is ours ("builtin": both Rust drivers
+# built into the in-tree kernel of scripts/intree.sh).
+RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "builtin")
 
 
 def judge_range(snap, start, size, want, sr_entry=False):
@@ -336,7 +337,9 @@ def per_impl(spec, impl):
     if isinstance(spec, dict):
         out = []
         for impls, checks in spec.items():
-            if impls == "*" or impl in impls.split():
+            # "builtin" is ours, built in: it shares the checks of ours.
+            if impls == "*" or impl in impls.split() or (
+                    impl == "builtin" and "ours" in impls.split()):
                 out += checks
         return out
     return spec
@@ -378,7 +381,8 @@ def judge(scn, impl, steps, snaps, done, console, counts):
                         and (start, size) not in scn.get("no_soft_reserved_entry", []))
             problems += judge_range(snap, start, size, want, sr_entry)
             hmem_wanted += want == "hmem"
-        loaded = any(l.startswith("dax_hmem ") for l in snap.get("modules", []))
+        loaded = impl == "builtin" or any(l.startswith("dax_hmem ")
+                                          for l in snap.get("modules", []))
         # The report covers the SR ranges (not regions created elsewhere).
         sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
         if impl in RUST_HMEM and loaded and sr_expect:
@@ -454,6 +458,9 @@ def run(kdir, impl, name, scn, logdir, table=False):
         "console=ttyS0", "loglevel=8", "panic=-1", "oops=panic",
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
         scn.get("stage1_cmdline", ""),
+        # Built in, the policy is a kernel parameter (stage 2 inherits it).
+        "dax_hmem.ownership=strict"
+        if impl == "builtin" and scenario_policy(scn) == "strict" else "",
     ]).strip()
     os.makedirs(logdir, exist_ok=True)
     console = os.path.join(logdir, f"{impl}-{name}.console.log")
@@ -498,7 +505,8 @@ def run(kdir, impl, name, scn, logdir, table=False):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kdir", required=True)
-    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl", "ours-noteardown"])
+    ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl",
+                                                   "ours-noteardown", "builtin"])
     ap.add_argument("--only", default="")
     ap.add_argument("--logdir", default=None)
     ap.add_argument("--list", action="store_true")

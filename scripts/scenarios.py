@@ -519,6 +519,14 @@ SCENARIOS["kunit"] = {
     "impls": ["ours"],
 }
 
+# The in-tree kernel with both Rust drivers built in (scripts/intree.sh,
+# implementation "builtin") boots the scenarios that need no module
+# unloaded or loaded with parameters (the policy is then a kernel
+# parameter); unbind and bind through sysfs are fine.
+BUILTIN = ["a", "b", "c", "d", "e", "i", "l", "handback", "e-strict", "l-strict", "kunit"]
+for _name in BUILTIN:
+    SCENARIOS[_name]["impls"] = SCENARIOS[_name].get("impls", DRIVER_IMPLS) + ["builtin"]
+
 # Single-stage scenarios boot directly with their SR ranges.
 for _scn in SCENARIOS.values():
     _scn.setdefault("impls", DRIVER_IMPLS)

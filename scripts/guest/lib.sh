@@ -61,6 +61,32 @@ settle() {
 	done
 }
 
+# builtin_module NAME: NAME is built into the kernel (the in-tree =y
+# kernel of scripts/intree.sh).
+builtin_module() {
+	grep -q "/${1//-/_}\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null
+}
+
+# modprobe, as the scenarios call it: for a built-in module it succeeds
+# when every PARAM=VALUE asked for is already the module's value (given on
+# the kernel command line), whatever the modprobe binary knows of
+# modules.builtin. (mdev runs /sbin/modprobe itself.)
+modprobe() {
+	local m=$1 p v
+	case "$m" in -*) command modprobe "$@"; return ;; esac
+	if builtin_module "$m"; then
+		shift
+		for p in "$@"; do
+			v=$(cat "/sys/module/$m/parameters/${p%%=*}" 2>/dev/null)
+			[ "$v" = "${p#*=}" ] && continue
+			echo "$m is built in and its ${p%%=*} is '$v', not '${p#*=}'" >&2
+			return 1
+		done
+		return 0
+	fi
+	command modprobe "$@"
+}
+
 load() { # modules in order
 	local m
 	for m in "$@"; do

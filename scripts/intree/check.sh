@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: GPL-2.0
+# `scripts/intree.sh check` (sourced by scripts/intree.sh, which has made
+# the series, taken the lock and defined sync_tree, build, configure):
+# every in-tree test as one TAP line "ok - ..." / "not ok - ...":
+#   the patch series (format, applies in order on a pristine copy, is what
+#   the builds use, checkpatch --strict), Kconfig (menuconfig's prompts
+#   and help, C/Rust exclusion and CXL_BUS dependencies over the whole
+#   CXL_BUS x request matrix), the four builds, and the built-in kernel
+#   booting the scenarios of the "builtin" implementation.
+# Ends with "# in-tree: N passed, M failed" (written to --summary FILE as
+# "N M"; without it, also the bare "N passed, M failed" line).
+
+# Every test runs, whatever failed before it.
+set +e
+summary_file=
+[ "${1:-}" = --summary ] && summary_file=$2
+t_start=$(date +%s)
+passed=0 failed=0
+tap() { # rc description [log]
+	if [ "$1" = 0 ]; then passed=$((passed + 1)); echo "ok - $2"
+	else failed=$((failed + 1)); echo "not ok - $2"
+		[ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -n 30; fi
+	return 0
+}
+log=$scratch/log
+
+# --- The series.
+rc=0
+: > "$log"
+for p in $PATCHES; do
+	n=$(basename "$p" | cut -c1-4)
+	grep -q '^From: ' "$p" && grep -q "^Subject: \[PATCH ${n#000}/3\] " "$p" &&
+		grep -q '^Signed-off-by: ' "$p" && grep -q '^diff --git ' "$p" ||
+		{ echo "$(basename "$p"): no From/Subject [PATCH n/3]/Signed-off-by/diff" >> "$log"; rc=1; }
+done
+[ "$(echo "$PATCHES" | wc -l)" = 3 ] && [ -f "$series/0000-cover-letter.patch" ] ||
+	{ echo "expected a cover letter and 3 patches: $(ls "$series")" >> "$log"; rc=1; }
+tap $rc "make patches: cover letter + 3 git-format patches (From, Subject [PATCH n/3], Signed-off-by)" "$log"
+
+# In order, on a pristine copy (hard links broken before any file is
+# written); then the result must be the source the builds use.
+rc=0
+: > "$log"
+cp -al "$src" "$scratch/pristine"
+for p in $PATCHES; do
+	for f in $(sed -n 's|^+++ b/||p' "$p"); do
+		[ -f "$scratch/pristine/$f" ] || continue
+		cp -p "$scratch/pristine/$f" "$scratch/pristine/$f.tmp"
+		mv "$scratch/pristine/$f.tmp" "$scratch/pristine/$f"
+	done
+	(cd "$scratch/pristine" && git apply --check "$p" && git apply "$p") >> "$log" 2>&1 ||
+		{ echo "$(basename "$p") does not apply" >> "$log"; rc=1; break; }
+done
+tap $rc "the series applies in order to a pristine $name (git apply --check, then git apply)" "$log"
+sync_tree
+rc=0
+: > "$log"
+for f in $(cat "$tree/.daxo-intree-files"); do
+	cmp -s "$scratch/pristine/$f" "$tree/$f" || { echo "$f differs" >> "$log"; rc=1; }
+done
+daxo_driver_files | while read -r f; do
+	cmp -s "$DAXO_TOP/$f" "$tree/drivers/dax/ownership/$f" || echo "$f not as in the project"
+done >> "$log"
+[ -s "$log" ] && rc=1
+tap $rc "the in-tree source is exactly pristine $name + the series ($(wc -l < "$tree/.daxo-intree-files") files)" "$log"
+rm -rf "$scratch/pristine"
+
+for p in $PATCHES; do
+	perl "$src/scripts/checkpatch.pl" --strict --root="$src" "$p" > "$log" 2>&1
+	rc=$?
+	grep -E '^(WARNING|ERROR|CHECK)' -A4 "$log" > "$log.w" || true
+	mv "$log.w" "$log"
+	tap $rc "checkpatch --strict clean: $(basename "$p")" "$log"
+done
+
+# --- Kconfig, in a scratch build directory (configuration only).
+kc=$scratch/kconfig
+mkdir -p "$kc"
+# kconf FRAGMENT-LINES...: tinyconfig + base.config + these lines.
+kconf() {
+	printf '%s\n' "$@" > "$kc/req.config"
+	kmake "$kc" tinyconfig > /dev/null 2>&1
+	(cd "$kc" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$kc" .config \
+		"$DAXO_TOP/scripts/config/base.config" "$kc/req.config" > /dev/null 2>&1)
+	kmake "$kc" olddefconfig > /dev/null 2>&1
+}
+val() { sed -n "s/^CONFIG_$1=//p" "$kc/.config"; }
+
+# What menuconfig shows for the Rust options: helpnewconfig prints the
+# same help screen (prompt, help text, location) for symbols not yet set.
+rc=0
+: > "$log"
+kconf CONFIG_DEV_DAX_HMEM=n CONFIG_DEV_DAX_CXL=n
+sed -i '/DEV_DAX_HMEM_RUST\|DEV_DAX_CXL_RUST\|DAX_OWNERSHIP_KUNIT_TEST/d' "$kc/.config"
+kmake "$kc" helpnewconfig > "$kc/help" 2>&1 || true
+for want in 'Prompt: HMEM DAX in Rust' 'Prompt: CXL DAX in Rust' \
+	'The Rust implementation of the HMEM DAX driver' \
+	'The Rust implementation of the CXL DAX driver' \
+	'-> DAX: direct access to differentiated memory' \
+	'Prompt: KUnit tests of the Soft Reserved ownership decision'; do
+	grep -qF -- "$want" "$kc/help" || { echo "helpnewconfig lacks: $want" >> "$log"; rc=1; }
+done
+[ $rc = 0 ] || head -n 40 "$kc/help" >> "$log"
+tap $rc "menuconfig offers 'HMEM DAX in Rust' and 'CXL DAX in Rust' with help, under DAX" "$log"
+
+# Mutual exclusion and CXL_BUS dependencies: for every CXL_BUS setting and
+# request, no C and Rust driver of the same name, no built-in user of a
+# modular CXL core, and what is asked for where it is possible.
+for cxl in n m y; do
+	rc=0
+	: > "$log"
+	for req in m y; do
+		kconf CONFIG_CXL_BUS=$cxl CONFIG_CXL_ACPI=$cxl CONFIG_CXL_PCI=$cxl \
+			CONFIG_CXL_MEM=$cxl CONFIG_CXL_PORT=$cxl CONFIG_DEV_DAX=y \
+			CONFIG_DEV_DAX_HMEM=y CONFIG_DEV_DAX_CXL=y \
+			CONFIG_DEV_DAX_HMEM_RUST=$req CONFIG_DEV_DAX_CXL_RUST=$req
+		h=$(val DEV_DAX_HMEM_RUST) c=$(val DEV_DAX_CXL_RUST) bus=$(val CXL_BUS)
+		want_h=$req want_c=$req
+		[ "$cxl" = m ] && want_h=m want_c=m
+		[ "$cxl" = n ] && want_c=
+		got="CXL_BUS=${bus:-n} DEV_DAX_HMEM_RUST=${h:-n} DEV_DAX_CXL_RUST=${c:-n} DEV_DAX_HMEM=$(val DEV_DAX_HMEM) DEV_DAX_CXL=$(val DEV_DAX_CXL) DEV_DAX_HMEM_DEVICES=$(val DEV_DAX_HMEM_DEVICES)"
+		bad=
+		[ "${bus:-n}" = "$cxl" ] || bad="CXL_BUS did not stick"
+		[ -n "$h" ] && [ -n "$(val DEV_DAX_HMEM)" ] && bad="C DEV_DAX_HMEM beside the Rust one"
+		[ -n "$c" ] && [ -n "$(val DEV_DAX_CXL)" ] && bad="C DEV_DAX_CXL beside the Rust one"
+		[ "$h" = y ] && [ "$bus" = m ] && bad="Rust dax_hmem built in, CXL core modular"
+		[ "$c" = y ] && [ "$bus" != y ] && bad="Rust dax_cxl built in, CXL core not"
+		[ "$c" = y ] && [ "$h" = m ] && bad="Rust dax_cxl built in, dax_hmem modular"
+		[ "$(val DEV_DAX_HMEM_DEVICES)" = y ] || bad="no DEV_DAX_HMEM_DEVICES"
+		[ "$h" = "$want_h" ] && [ "$c" = "$want_c" ] ||
+			bad="${bad:-asked for =$req, expected DEV_DAX_HMEM_RUST=$want_h DEV_DAX_CXL_RUST=${want_c:-n}}"
+		[ -z "$bad" ] || { echo "asked for =$req: $bad: $got" >> "$log"; rc=1; }
+	done
+	case $cxl in
+	n) what="Rust dax_hmem alone (no dax_cxl), C drivers off" ;;
+	m) what="Rust drivers =m at most (=y refused), C drivers off" ;;
+	y) what="Rust drivers =y or =m as asked, C drivers off" ;;
+	esac
+	tap $rc "Kconfig, CXL_BUS=$cxl, Rust drivers asked =m and =y: $what" "$log"
+done
+# The mixed pairs: the C dax_cxl may run beside the Rust dax_hmem; the
+# Rust dax_cxl not beside the C dax_hmem (which defers to C dax_cxl only).
+rc=0
+: > "$log"
+kconf CONFIG_CXL_BUS=y CONFIG_CXL_ACPI=y CONFIG_CXL_PCI=y CONFIG_CXL_MEM=y CONFIG_CXL_PORT=y \
+	CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM_RUST=y CONFIG_DEV_DAX_CXL=m
+[ "$(val DEV_DAX_HMEM_RUST)" = y ] && [ "$(val DEV_DAX_CXL)" = m ] && [ -z "$(val DEV_DAX_HMEM)" ] ||
+	{ echo "Rust dax_hmem=y + C dax_cxl=m: got DEV_DAX_HMEM_RUST=$(val DEV_DAX_HMEM_RUST) DEV_DAX_CXL=$(val DEV_DAX_CXL) DEV_DAX_HMEM=$(val DEV_DAX_HMEM)" >> "$log"; rc=1; }
+kconf CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM=m CONFIG_DEV_DAX_CXL_RUST=m
+[ "$(val DEV_DAX_HMEM)" = m ] && [ -z "$(val DEV_DAX_CXL_RUST)" ] ||
+	{ echo "C dax_hmem=m + Rust dax_cxl=m: got DEV_DAX_HMEM=$(val DEV_DAX_HMEM) DEV_DAX_CXL_RUST=$(val DEV_DAX_CXL_RUST)" >> "$log"; rc=1; }
+tap $rc "Kconfig, mixed pairs: C dax_cxl beside Rust dax_hmem allowed; Rust dax_cxl beside C dax_hmem refused" "$log"
+
+# --- The built-in kernel boots the scenarios of the "builtin" implementation
+# (right after it is built, so that its results come early).
+boot_builtin() {
+	local kdir=$1 images hsum=$scratch/harness.summary p f x
+	images=$(DAXO_IMAGES='' scripts/initramfs.sh "$kdir" 2> "$log") && rc=0 || rc=$?
+	[ $rc = 0 ] && cp "$images/c.cpio.gz" "$images/builtin.cpio.gz"
+	tap $rc "initramfs for the built-in kernel" "$log"
+	[ $rc = 0 ] || return 0
+	DAXO_IMAGES=$images python3 scripts/harness.py --kdir "$kdir" --impl builtin --summary "$hsum" \
+		${DAXO_ONLY:+--only "$DAXO_ONLY"} || true
+	read -r p f x < "$hsum" || { p=0; f=1; }
+	passed=$((passed + p)) failed=$((failed + f))
+}
+
+# --- The builds.
+# modules_of DIR: the module files installed, relative to lib/modules/VER.
+mods_of() { (cd "$1"/modroot/lib/modules/* && find . -name '*.ko' | sed 's|^\./||'); }
+dep_of() { modinfo -F depends "$(ls "$1"/modroot/lib/modules/*/"$2")" 2>/dev/null; }
+builtin_of() { cat "$1"/modroot/lib/modules/*/modules.builtin; }
+
+# verify VARIANT DIR: what the variant must have produced.
+verify() {
+	local v=$1 d=$2 m b o=kernel/drivers/dax/ownership
+	m=$(mods_of "$d")
+	b=$(builtin_of "$d")
+	grep -qx 'kernel/drivers/dax/hmem/dax_hmem.ko' <<< "$m$b" && echo "the C dax_hmem was built"
+	grep -qx 'kernel/drivers/dax/dax_cxl.ko' <<< "$m$b" && echo "the C dax_cxl was built"
+	case $v in
+	m|ym)
+		for k in hmem/dax_hmem cxl_dax/dax_cxl tests/kunit/dax_ownership_kunit; do
+			grep -qx "$o/$k.ko" <<< "$m" || echo "no $o/$k.ko"
+		done
+		if [ $v = m ]; then
+			grep -qw cxl_core <<< "$(dep_of "$d" $o/hmem/dax_hmem.ko)" ||
+				echo "dax_hmem.ko does not depend on cxl_core.ko: '$(dep_of "$d" $o/hmem/dax_hmem.ko)'"
+		else
+			grep -qx kernel/drivers/cxl/core/cxl_core.ko <<< "$b" || echo "cxl_core not built in"
+		fi
+		grep -qw dax_hmem <<< "$(dep_of "$d" $o/cxl_dax/dax_cxl.ko)" ||
+			echo "dax_cxl.ko does not depend on dax_hmem.ko" ;;
+	y)
+		for k in hmem/dax_hmem cxl_dax/dax_cxl tests/kunit/dax_ownership_kunit; do
+			grep -qx "$o/$k.ko" <<< "$b" || echo "$o/$k.ko not in modules.builtin"
+		done
+		for s in dax_hmem_flush_work cxl_region_teardown cxl_region_contains_resource; do
+			grep -qw "$s" "$d/System.map" || echo "$s not in System.map"
+		done ;;
+	nocxl)
+		grep -qx "$o/hmem/dax_hmem.ko" <<< "$m" || echo "no dax_hmem.ko"
+		grep -q 'dax_cxl.ko\|cxl_core.ko' <<< "$m$b" && echo "a CXL module was built"
+		[ -z "$(dep_of "$d" $o/hmem/dax_hmem.ko | grep cxl)" ] || echo "dax_hmem.ko depends on CXL" ;;
+	esac
+}
+
+declare -A title=([m]="CXL=m, ours=m" [ym]="CXL=y, ours=m" [y]="CXL=y, ours=y"
+	[nocxl]="CXL=n, dax_hmem only")
+for v in $VARIANTS; do
+	t0=$(date +%s)
+	d=$(build "$v" 2> "$log") && rc=0 || rc=$?
+	if [ $rc = 0 ]; then
+		verify "$v" "$d" > "$log"
+		[ -s "$log" ] && rc=1
+		read -r secs seed < "$d/.daxo-build-time" || true
+		if [ -n "${seed:-}" ]; then how="${secs}s, incremental from $seed"
+		else how="${secs}s, full build"; fi
+		[ "$(( $(date +%s) - t0 ))" -lt "$(( ${secs:-0} / 2 ))" ] && how="cached: $how"
+	else
+		how="build failed"
+	fi
+	tap $rc "in-tree build ($v: ${title[$v]}): vmlinux, bzImage, modules, modpost ($how)" "$log"
+	if [ $v = y ]; then
+		if [ $rc = 0 ]; then boot_builtin "$d"
+		else tap 1 "the built-in kernel boots the scenarios (no built-in kernel)"; fi
+	fi
+done
+
+
+echo "# in-tree: $passed passed, $failed failed ($(( $(date +%s) - t_start ))s)"
+if [ -n "$summary_file" ]; then
+	echo "$passed $failed" > "$summary_file"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]
