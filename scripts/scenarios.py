@@ -24,7 +24,9 @@ A scenario has:
   policy      the dax_hmem policy at the snapshots (default: strict if a
               step loads it so, else per-range);
   impls       implementations it runs against (default DRIVER_IMPLS);
-  timeout     seconds for the whole boot (default harness.BOOT_TIMEOUT).
+  timeout     seconds for the whole boot (default harness.BOOT_TIMEOUT;
+              scaled on a KASAN kernel);
+  debug_only, kmemleak_expect   see scripts/debugkernel.py.
 """
 
 # Implementations the driver scenarios run against. The Rust modules join
@@ -516,6 +518,20 @@ SCENARIOS["kunit"] = {
     "stage1": ["kunit dax_ownership_kunit dax_ownership"],
     "expect": {},
     "kunit": ["dax_ownership"],
+    "impls": ["ours"],
+}
+
+# The debug kernel's positive control (harness: debugkernel.py): kmemleak's
+# sample module leaks on purpose at load; the scan at the end must report
+# those leaks, as it would fail any other scenario on a leak.
+SCENARIOS["kmemleak-selftest"] = {
+    "title": "debug kernel: the kmemleak check reports samples/kmemleak's deliberate leaks",
+    "topology": "one-hb",
+    "sr": [],
+    "stage1": ["load kmemleak-test"],
+    "expect": {},
+    "kmemleak_expect": "kmemleak_test",
+    "debug_only": True,
     "impls": ["ours"],
 }
 

@@ -420,6 +420,20 @@ kexec_stage2() {
 	notok "kexec -e returned"
 }
 
+# kmemleak_check: on a kernel with kmemleak (the debug variant), scan for
+# leaks once the scenario is done and pass the report on ("@@ kmemleak").
+# kmemleak does not report objects younger than 5 s: wait that long first.
+kmemleak_check() {
+	local k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || return 0
+	settle
+	sleep 6
+	step "kmemleak scan" sh -c "echo scan > $k" || return 1
+	out "@@ kmemleak"
+	cat $k > $DAXO_OUT
+	out "@@ end"
+}
+
 daxo_main() {
 	local stage
 	stage=$(cmdline_arg stage)
@@ -432,6 +446,7 @@ daxo_main() {
 	else
 		stage2
 	fi
+	kmemleak_check
 	out "1..$daxo_n"
 	out "@@ done"
 }
