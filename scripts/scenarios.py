@@ -29,6 +29,8 @@ A scenario has:
   debug_only, kmemleak_expect   see scripts/debugkernel.py.
 """
 
+import os
+
 # Implementations the driver scenarios run against. The Rust modules join
 # when they are more than skeletons.
 #   c          the kernel's C dax_hmem and dax_cxl (the anchor);
@@ -469,7 +471,8 @@ SCENARIOS["r"] = {
 
 # --- Reliability: reload stress and fault injection.
 
-STRESS_CYCLES = 20
+# Fewer on the debug kernel in `make check` (scripts/check-debug.sh --ci).
+STRESS_CYCLES = int(os.environ.get("DAXO_STRESS_CYCLES", "20"))
 _stress = []
 for _i in range(STRESS_CYCLES):
     _stress += ["unload dax_cxl dax_hmem", LOAD_HMEM_CXL, f"snapshot hc{_i}"]
