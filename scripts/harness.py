@@ -27,6 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
 from debugkernel import DEBUG, judge_debug, read_debug_config, timeout_of  # noqa: E402
+from debugkernel import cmdline as debugkernel_cmdline  # noqa: E402
 
 BOOT_TIMEOUT = 150  # seconds for a whole scenario, both stages
 KERNEL_PROBLEMS = re.compile(
@@ -458,7 +459,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
     append = " ".join([
         "console=ttyS0", "loglevel=8", "panic=-1", "oops=panic",
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
-        scn.get("stage1_cmdline", ""),
+        scn.get("stage1_cmdline", ""), *debugkernel_cmdline(),
     ]).strip()
     os.makedirs(logdir, exist_ok=True)
     console = os.path.join(logdir, f"{impl}-{name}.console.log")
