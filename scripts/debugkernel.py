@@ -30,7 +30,7 @@ def cmdline():
     KASAN takes every direct-map address (0xff11...) for a wild access:
     "BUG: KASAN: wild-memory-access in do_raw_spin_lock" from handle_edge_irq
     in start_kernel (seen here, at first boot and after kexec, in 2 of the
-    first 5 boots); lockdep is then off for the
+    first 8 scenario runs); lockdep is then off for the
     rest of the boot. Nothing of ours is involved."""
     return ["no5lvl"] if DEBUG["kasan"] else []
 
