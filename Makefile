@@ -4,6 +4,8 @@
 #
 #   make [KDIR=...]     build dax_hmem.ko and dax_cxl.ko out of tree
 #   make check          set up, build, and run every test in QEMU
+#   make check-debug    every scenario on the debug kernel (clang-19,
+#                       KASAN, kmemleak, lockdep)
 #   make demo           boot the mixed scenario and print who owns what
 #   make bench          settle time, registration time and sizes against
 #                       the C anchor (figures only, ~12 min)
@@ -23,14 +25,16 @@ BINDGEN ?= $(DAXO_CACHE)/bindgen-0.72.1/bin/bindgen
 LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 export DAXO_CACHE LIBCLANG_PATH
 
+# A project kernel built with clang (the debug variant) names its extra
+# flags (LLVM=-19) in daxo-kmake-flags; modules build with the same ones.
 KMAKE = $(MAKE) -C "$$kdir" M=$(CURDIR) RUSTC=$(RUSTC) HOSTRUSTC=$(RUSTC) \
-	BINDGEN=$(BINDGEN)
+	BINDGEN=$(BINDGEN) $$(cat "$$kdir/daxo-kmake-flags" 2>/dev/null)
 # The kernel directory: KDIR, or the project's kernel (built if needed).
 GETKDIR = kdir="$(KDIR)"; \
 	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
 		kdir=$$(scripts/kernel.sh) || exit 1; fi
 
-.PHONY: all modules clean check demo bench setup kernel patches intree
+.PHONY: all modules clean check check-debug demo bench setup kernel patches intree
 
 all: modules
 
@@ -48,6 +52,9 @@ kernel: setup
 
 check:
 	@scripts/check.sh
+
+check-debug:
+	@scripts/check-debug.sh
 
 demo:
 	@scripts/demo.sh

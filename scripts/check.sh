@@ -75,6 +75,18 @@ if [ "${DAXO_INTREE:-}" = 1 ] ||
 fi
 # ---- end in-tree
 
+# ---- debug kernel (clang-19, KASAN, kmemleak, lockdep): the reload and
+# fault scenarios on our modules, and the leak check's positive control
+# (scripts/check-debug.sh --ci; every scenario: `make check-debug`).
+# DAXO_DEBUG=0 leaves it out.
+if [ "${DAXO_DEBUG:-1}" != 0 ]; then
+	: > "$summary"
+	scripts/check-debug.sh --ci --summary "$summary" | grep -v ' passed, [0-9]* failed$' || true
+	read -r p f x < "$summary" || { p=0; f=1; x=0; }
+	passed=$((passed + p)) failed=$((failed + f)) xfail=$((xfail + x))
+fi
+# ---- end of the debug kernel block
+
 echo "# elapsed $(( $(date +%s) - t0 ))s; $xfail known failure(s) of the C anchor (XFAIL)"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -26,13 +26,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402
+from debugkernel import DEBUG, judge_debug, read_debug_config, timeout_of  # noqa: E402
+from debugkernel import cmdline as debugkernel_cmdline  # noqa: E402
 
 BOOT_TIMEOUT = 150  # seconds for a whole scenario, both stages
 KERNEL_PROBLEMS = re.compile(
     r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|"
     r"possible circular locking|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|"
-    r"INFO: task .* blocked|UBSAN:|KASAN:|kmemleak:.*new suspected)")
+    r"INFO: task .* blocked|UBSAN:|KASAN:)")
+# (kmemleak's leaks are judged from its report: debugkernel.judge_debug().)
 
 
 # ----------------------------------------------------------------- QEMU
@@ -116,6 +119,9 @@ def parse_results(text):
             cur = None
         elif line.startswith("@@ file ") and snap is not None:
             cur = snap.setdefault(line[8:].strip(), [])
+        elif line == "@@ kmemleak":
+            snap = snaps.setdefault("kmemleak:", {})
+            cur = snap.setdefault("report", [])
         elif line == "@@ end":
             snap, cur = None, None
         elif line == "@@ done":
@@ -365,7 +371,7 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             counts.setdefault("metrics", {})[what] = rest[0]
     prev = None
     for label, snap in snaps.items():
-        if label.startswith("kunit:"):
+        if label.startswith(("kunit:", "kmemleak:")):
             continue
         problems += invariant(label, snap, scn["sr"], prev)
         counts["invariant_checks"] = counts.get("invariant_checks", 0) + 1
@@ -423,6 +429,7 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         if KERNEL_PROBLEMS.search(line):
             problems.append(f"kernel: {line.strip()}")
             break
+    problems += judge_debug(scn, snaps, done, console)
     return problems
 
 
@@ -457,7 +464,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
     append = " ".join([
         "console=ttyS0", "loglevel=8", "panic=-1", "oops=panic",
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
-        scn.get("stage1_cmdline", ""),
+        scn.get("stage1_cmdline", ""), *debugkernel_cmdline(),
         # Built in, the policy is a kernel parameter (stage 2 inherits it).
         "dax_hmem.ownership=strict"
         if impl == "builtin" and scenario_policy(scn) == "strict" else "",
@@ -479,12 +486,12 @@ def run(kdir, impl, name, scn, logdir, table=False):
         t0 = time.monotonic()
         qemu_err = ""
         try:
-            proc = subprocess.run(cmd, timeout=scn.get("timeout", BOOT_TIMEOUT), check=False,
+            proc = subprocess.run(cmd, timeout=timeout_of(scn, BOOT_TIMEOUT), check=False,
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
             qemu_err = proc.stderr.decode(errors="replace").strip()
         except subprocess.TimeoutExpired:
-            qemu_err = f"timed out after {scn.get('timeout', BOOT_TIMEOUT)}s"
+            qemu_err = f"timed out after {timeout_of(scn, BOOT_TIMEOUT)}s"
         secs = time.monotonic() - t0
     text = open(results, errors="replace").read() if os.path.exists(results) else ""
     con = open(console, errors="replace").read() if os.path.exists(console) else ""
@@ -520,6 +527,7 @@ def main():
         for name, scn in scenarios.SCENARIOS.items():
             print(f"{name}: {scn['title']}")
         return 0
+    read_debug_config(args.kdir)
     logdir = args.logdir or os.path.join(images_dir(args.kdir), "logs")
     only = [s for s in args.only.split(",") if s]
     passed = failed = xfailed = xpassed = 0
@@ -530,7 +538,8 @@ def main():
     todo = [(impl, name, scn) for impl in (args.impl or ["c"])
             for name, scn in scenarios.SCENARIOS.items()
             if (not only or name in only)
-            and (impl in scn["impls"] or os.environ.get("DAXO_ANY_IMPL") == "1")]
+            and (impl in scn["impls"] or os.environ.get("DAXO_ANY_IMPL") == "1")
+            and (not scn.get("debug_only") or DEBUG["kmemleak"])]
     print(f"TAP version 13\n1..{len(todo)}", flush=True)
     # Boots run `--jobs` at a time; results print in order.
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:

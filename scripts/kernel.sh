@@ -63,8 +63,11 @@ if [ -f "$out/.daxo-built" ]; then
 	exit 0
 fi
 
-# shellcheck disable=SC2046
-kmake() { make -s -C "$tree" O="$out" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"; }
+# Extra make flags a fragment asks for ("# daxo-kmake: LLVM=-19" in
+# debug.config); kept in $out/daxo-kmake-flags for the module builds.
+extra=$(sed -n 's/^# daxo-kmake: //p' $FRAGS | tr '\n' ' ')
+# shellcheck disable=SC2046,SC2086
+kmake() { make -s -C "$tree" O="$out" -j"$DAXO_JOBS" $(daxo_kmake_flags) $extra "$@"; }
 
 daxo_log "configuring $kver ($VARIANT) in $out"
 mkdir -p "$out"
@@ -91,5 +94,6 @@ daxo_log "building $kver ($VARIANT): bzImage modules"
 kmake bzImage modules >&2
 rm -rf "$out/modroot"
 kmake INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+echo "$extra" > "$out/daxo-kmake-flags"
 touch "$out/.daxo-built"
 echo "$out"

@@ -24,8 +24,12 @@ A scenario has:
   policy      the dax_hmem policy at the snapshots (default: strict if a
               step loads it so, else per-range);
   impls       implementations it runs against (default DRIVER_IMPLS);
-  timeout     seconds for the whole boot (default harness.BOOT_TIMEOUT).
+  timeout     seconds for the whole boot (default harness.BOOT_TIMEOUT;
+              scaled on a KASAN kernel);
+  debug_only, kmemleak_expect   see scripts/debugkernel.py.
 """
+
+import os
 
 # Implementations the driver scenarios run against. The Rust modules join
 # when they are more than skeletons.
@@ -467,7 +471,8 @@ SCENARIOS["r"] = {
 
 # --- Reliability: reload stress and fault injection.
 
-STRESS_CYCLES = 20
+# Fewer on the debug kernel in `make check` (scripts/check-debug.sh --ci).
+STRESS_CYCLES = int(os.environ.get("DAXO_STRESS_CYCLES", "20"))
 _stress = []
 for _i in range(STRESS_CYCLES):
     _stress += ["unload dax_cxl dax_hmem", LOAD_HMEM_CXL, f"snapshot hc{_i}"]
@@ -526,6 +531,20 @@ SCENARIOS["kunit"] = {
 BUILTIN = ["a", "b", "c", "d", "e", "i", "l", "handback", "e-strict", "l-strict", "kunit"]
 for _name in BUILTIN:
     SCENARIOS[_name]["impls"] = SCENARIOS[_name].get("impls", DRIVER_IMPLS) + ["builtin"]
+
+# The debug kernel's positive control (harness: debugkernel.py): kmemleak's
+# sample module leaks on purpose at load; the scan at the end must report
+# those leaks, as it would fail any other scenario on a leak.
+SCENARIOS["kmemleak-selftest"] = {
+    "title": "debug kernel: the kmemleak check reports samples/kmemleak's deliberate leaks",
+    "topology": "one-hb",
+    "sr": [],
+    "stage1": ["load kmemleak-test"],
+    "expect": {},
+    "kmemleak_expect": "kmemleak_test",
+    "debug_only": True,
+    "impls": ["ours"],
+}
 
 # Single-stage scenarios boot directly with their SR ranges.
 for _scn in SCENARIOS.values():

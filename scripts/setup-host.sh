@@ -5,7 +5,8 @@
 #  - apt suites bookworm-backports (QEMU 10.0) and trixie-backports
 #    (linux-source-7.x), pinned so that nothing else is upgraded;
 #  - the Rust toolchain the kernel accepts (rustc-web + rust-web-src);
-#  - bindgen-cli, built by cargo into the cache.
+#  - bindgen-cli, built by cargo into the cache;
+#  - clang-19, lld-19, llvm-19 for the debug kernel (LLVM=-19, KASAN).
 #
 # Fast when everything is in place: it checks before it installs.
 set -euo pipefail
@@ -17,7 +18,8 @@ PIN=/etc/apt/preferences.d/dax-ownership
 PKGS="rustc-web rust-web-src libclang-19-dev flex bison bc libelf-dev
 libssl-dev cpio busybox-static kexec-tools ndctl daxctl xz-utils make gcc
 rust-web-clippy rustfmt-web kmod
-python3"
+python3
+clang-19 lld-19 llvm-19"
 
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -446,6 +446,22 @@ kexec_stage2() {
 	notok "kexec -e returned"
 }
 
+# kmemleak_check: on a kernel with kmemleak (the debug variant), scan for
+# leaks once the scenario is done and pass the report on ("@@ kmemleak").
+# kmemleak does not report objects younger than 5 s, nor objects whose
+# contents changed since the previous scan (all of them, at the first): wait,
+# then scan twice.
+kmemleak_check() {
+	local k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || return 0
+	settle
+	sleep 6
+	step "kmemleak scan" sh -c "echo scan > $k && echo scan > $k" || return 1
+	out "@@ kmemleak"
+	cat $k > $DAXO_OUT
+	out "@@ end"
+}
+
 daxo_main() {
 	local stage
 	stage=$(cmdline_arg stage)
@@ -458,6 +474,7 @@ daxo_main() {
 	else
 		stage2
 	fi
+	kmemleak_check
 	out "1..$daxo_n"
 	out "@@ done"
 }
