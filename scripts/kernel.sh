@@ -17,26 +17,9 @@ FRAGS="$DAXO_TOP/scripts/config/base.config"
 [ "$VARIANT" = base ] || FRAGS="$FRAGS $DAXO_TOP/scripts/config/$VARIANT.config"
 PATCHES=$(ls "$DAXO_TOP"/scripts/patches/*.patch 2>/dev/null || true)
 
-tarball=/usr/src/linux-source-7.3.tar.xz
-if [ ! -f "$tarball" ]; then
-	tarball=$(ls /usr/src/linux-source-7.*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$tarball" ] || daxo_die "no /usr/src/linux-source-7.*.tar.xz (run scripts/setup-host.sh)"
-	daxo_log "linux-source-7.3 is not available; using $(basename "$tarball")"
-fi
-name=$(basename "$tarball" .tar.xz)
-
 # Unpack (once per tarball contents).
-src=$DAXO_CACHE/src/$name
-stamp=$(stat -c '%s-%Y' "$tarball")
-if [ "$(cat "$src/.daxo-unpacked" 2>/dev/null)" != "$stamp" ]; then
-	daxo_log "unpacking $tarball"
-	rm -rf "$src.tmp" "$src"
-	mkdir -p "$src.tmp"
-	tar -xf "$tarball" -C "$src.tmp"
-	mv "$src.tmp/$name" "$src"
-	rmdir "$src.tmp"
-	echo "$stamp" > "$src/.daxo-unpacked"
-fi
+src=$(daxo_pristine)
+name=$(basename "$src")
 kver=$(make -s -C "$src" kernelversion)
 
 # Patched source tree, one per patch set (the pristine tree stays pristine

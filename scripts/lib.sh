@@ -24,3 +24,28 @@ daxo_die() {
 	printf '[%s] error: %s\n' "${0##*/}" "$*" >&2
 	exit 1
 }
+
+# daxo_pristine: unpack Debian's linux-source-7.3 (else the newest 7.x, and
+# say which) once under $DAXO_CACHE/src; print its directory.
+daxo_pristine() {
+	local tarball name src stamp
+	tarball=/usr/src/linux-source-7.3.tar.xz
+	[ -f "$tarball" ] ||
+		tarball=$(ls /usr/src/linux-source-7.*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$tarball" ] || daxo_die "no /usr/src/linux-source-7.*.tar.xz (run scripts/setup-host.sh)"
+	[ "$tarball" = /usr/src/linux-source-7.3.tar.xz ] ||
+		daxo_log "linux-source-7.3 is not available; using $(basename "$tarball")"
+	name=$(basename "$tarball" .tar.xz)
+	src=$DAXO_CACHE/src/$name
+	stamp=$(stat -c '%s-%Y' "$tarball")
+	if [ "$(cat "$src/.daxo-unpacked" 2>/dev/null)" != "$stamp" ]; then
+		daxo_log "unpacking $tarball"
+		rm -rf "$src.tmp" "$src"
+		mkdir -p "$src.tmp"
+		tar -xf "$tarball" -C "$src.tmp"
+		mv "$src.tmp/$name" "$src"
+		rmdir "$src.tmp"
+		echo "$stamp" > "$src/.daxo-unpacked"
+	fi
+	readlink -f "$src"
+}

@@ -2,29 +2,6 @@
 # Shared by scripts/patches.sh and scripts/intree.sh (source after
 # scripts/lib.sh): the pristine kernel source and the patch series.
 
-# daxo_pristine: unpack Debian's linux-source-7.3 (else the newest 7.x) once
-# under $DAXO_CACHE/src, as scripts/kernel.sh does; print its directory.
-daxo_pristine() {
-	local tarball name src stamp
-	tarball=/usr/src/linux-source-7.3.tar.xz
-	[ -f "$tarball" ] ||
-		tarball=$(ls /usr/src/linux-source-7.*.tar.xz 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$tarball" ] || daxo_die "no /usr/src/linux-source-7.*.tar.xz (run scripts/setup-host.sh)"
-	name=$(basename "$tarball" .tar.xz)
-	src=$DAXO_CACHE/src/$name
-	stamp=$(stat -c '%s-%Y' "$tarball")
-	if [ "$(cat "$src/.daxo-unpacked" 2>/dev/null)" != "$stamp" ]; then
-		daxo_log "unpacking $tarball"
-		rm -rf "$src.tmp" "$src"
-		mkdir -p "$src.tmp"
-		tar -xf "$tarball" -C "$src.tmp"
-		mv "$src.tmp/$name" "$src"
-		rmdir "$src.tmp"
-		echo "$stamp" > "$src/.daxo-unpacked"
-	fi
-	readlink -f "$src"
-}
-
 # The project's files that go under drivers/dax/ownership/ in tree: every
 # tracked file but the out-of-tree user commands and the scripts.
 daxo_driver_files() {
