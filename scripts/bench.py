@@ -124,13 +124,7 @@ def boot(kdir, impl, name, scn, tag, loglevel=None):
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
         scn.get("stage1_cmdline", ""),
     ]).strip()
-    logdir = os.path.join(IMAGES, "logs")
-    os.makedirs(logdir, exist_ok=True)
-    console = os.path.join(logdir, f"bench-{tag}.console.log")
-    results = os.path.join(logdir, f"bench-{tag}.results.log")
-    for f in (console, results):
-        if os.path.exists(f):
-            os.unlink(f)
+    console, results = harness.fresh_logs(os.path.join(IMAGES, "logs"), f"bench-{tag}")
     with open(TRACE_KO, "rb") as f:
         trace_ko = f.read()
     with tempfile.TemporaryDirectory() as tmp:

@@ -46,6 +46,17 @@ def images_dir(kdir):
     return os.environ.get("DAXO_IMAGES") or os.path.join(kdir, "daxo")
 
 
+def fresh_logs(logdir, stem):
+    """(console, results): the two serial logs of one boot in `logdir`,
+    named after `stem`, removed if an earlier boot left them."""
+    os.makedirs(logdir, exist_ok=True)
+    paths = tuple(os.path.join(logdir, f"{stem}.{kind}.log") for kind in ("console", "results"))
+    for f in paths:
+        if os.path.exists(f):
+            os.unlink(f)
+    return paths
+
+
 def qemu_cmd(kdir, topo, initrd, append, console, results):
     """The QEMU command line for a topology (see scenarios.TOPOLOGIES)."""
     # KVM only when asked for: here /dev/kvm exists but nested guests hang.
@@ -469,12 +480,7 @@ def run(kdir, impl, name, scn, logdir, table=False):
         "dax_hmem.ownership=strict"
         if impl == "builtin" and scenario_policy(scn) == "strict" else "",
     ]).strip()
-    os.makedirs(logdir, exist_ok=True)
-    console = os.path.join(logdir, f"{impl}-{name}.console.log")
-    results = os.path.join(logdir, f"{impl}-{name}.results.log")
-    for f in (console, results):
-        if os.path.exists(f):
-            os.unlink(f)
+    console, results = fresh_logs(logdir, f"{impl}-{name}")
     with tempfile.TemporaryDirectory() as tmp:
         initrd = os.path.join(tmp, "initrd")
         with open(initrd, "wb") as out:
