@@ -295,7 +295,7 @@ def main():
     kdir = args.kdir
     if not kdir:
         run([os.path.join(TOP, "scripts", "setup-host.sh")], stdout=subprocess.DEVNULL)
-        kdir = subprocess.run([os.path.join(TOP, "scripts", "kernel.sh")], check=True,
+        kdir = subprocess.run([os.path.join(TOP, "scripts", "kernel.sh"), "bench"], check=True,
                               capture_output=True, text=True).stdout.strip()
     if not args.no_build:
         build(kdir)

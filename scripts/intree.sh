@@ -82,12 +82,6 @@ sync_tree() {
 
 frags() { echo "$DAXO_TOP/scripts/config/base.config $DAXO_TOP/scripts/config/intree-$1.config"; }
 
-# effective FRAGS...: the last value of every option the fragments set.
-effective() {
-	awk '/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0 }
-	     END { for (k in v) print v[k] }' "$@" | sort
-}
-
 # check_config DIR FRAGS...: every option the fragments set stuck.
 check_config() {
 	local dir=$1 line opt bad=0
@@ -100,7 +94,7 @@ check_config() {
 		*) grep -qx "$line" "$dir/.config" ||
 			{ daxo_log "$line did not stick (got: $(grep "^$opt=" "$dir/.config" || echo unset))"; bad=1; } ;;
 		esac
-	done < <(effective "$@")
+	done < <(daxo_effective_config "$@")
 	return $bad
 }
 

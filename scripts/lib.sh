@@ -49,3 +49,10 @@ daxo_pristine() {
 	fi
 	readlink -f "$src"
 }
+
+# daxo_effective_config FRAGS...: the last value every option gets in the
+# config fragments (a variant's fragment overrides base.config), sorted.
+daxo_effective_config() {
+	awk '/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0 }
+	     END { for (k in v) print v[k] }' "$@" | sort
+}
