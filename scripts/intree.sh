@@ -23,9 +23,14 @@
 # so builds stay incremental. Builds live in
 # $DAXO_CACHE/build/<version>-intree-<variant>-<hash>; the hash covers the
 # version, the config fragments and the series. A missing build starts as a
-# copy of the newest in-tree build of the variant, else of any variant
-# (same source path, so the same command lines: only what the config or the
-# sources changed is rebuilt).
+# copy of the newest in-tree build of the variant, else of any variant, else
+# of the base kernel's build (scripts/kernel.sh): only what the config or
+# the sources changed is rebuilt. For that, every in-tree make runs in a
+# private mount namespace with the in-tree tree mounted over the base
+# kernel's source tree, so that all these builds have the same command
+# lines (Kbuild writes absolute source paths into them). Without the
+# permission to do so (not root), make runs in the in-tree tree itself and
+# a first build is a full one.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$DAXO_TOP/scripts/intree/lib.sh"
@@ -98,11 +103,29 @@ check_config() {
 	return $bad
 }
 
+# The base kernel: its build seeds a variant's first build, and its source
+# path is where the in-tree tree is mounted (see the top).
+base_out=$("$DAXO_TOP/scripts/kernel.sh")
+base_tree=$(readlink -f "$base_out/source")
+if unshare --mount --propagation private -- \
+		mount --bind "$src" "$base_tree" 2> /dev/null; then
+	ktree=$base_tree
+else
+	daxo_log "no private mount namespace (not root?): in-tree builds do not start from the base build"
+	ktree=$tree
+fi
+
 # shellcheck disable=SC2046
 kmake() { # DIR ARGS...
 	local dir=$1
 	shift
-	make -s -C "$tree" O="$dir" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"
+	if [ "$ktree" = "$tree" ]; then
+		make -s -C "$tree" O="$dir" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"
+		return
+	fi
+	unshare --mount --propagation private -- \
+		sh -c 'mount --bind "$0" "$1" && shift && exec "$@"' "$tree" "$ktree" \
+		make -s -C "$ktree" O="$dir" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"
 }
 
 # configure DIR VARIANT: tinyconfig + base.config + the variant's fragment.
@@ -118,30 +141,38 @@ configure() {
 variant_dir() {
 	local hash
 	# shellcheck disable=SC2046
-	hash=$( (echo "$kver $tree"; cat $(frags "$1") $PATCHES) | sha256sum | cut -c1-12)
+	hash=$( (echo "$kver $ktree"; cat $(frags "$1") $PATCHES) | sha256sum | cut -c1-12)
 	echo "$DAXO_CACHE/build/$kver-intree-$1-$hash"
 }
 
 # build VARIANT: configure and build (incrementally from the newest in-tree
 # build when there is one); print the build directory.
 build() {
-	local v=$1 out seed t0
+	local v=$1 out seed t0 d
 	out=$(variant_dir "$v")
 	if [ -f "$out/.daxo-built" ]; then echo "$out"; return 0; fi
-	# shellcheck disable=SC2012
 	# The newest build of this variant (only the sources changed), else the
-	# newest of any.
-	seed=$(ls -td "$DAXO_CACHE/build/$kver-intree-$v-"*/.daxo-built 2>/dev/null |
-		head -n 1 || true)
+	# newest of any; only one made with the same command lines.
+	seed=
 	# shellcheck disable=SC2012
-	[ -n "$seed" ] || seed=$(ls -td "$DAXO_CACHE/build/$kver-intree-"*/.daxo-built \
-		2>/dev/null | head -n 1 || true)
-	seed=${seed%/.daxo-built}
+	for d in $(ls -td "$DAXO_CACHE/build/$kver-intree-$v-"* 2>/dev/null) \
+		 $(ls -td "$DAXO_CACHE/build/$kver-intree-"* 2>/dev/null); do
+		[ -f "$d/.daxo-built" ] && [ "$(readlink -f "$d/source")" = "$ktree" ] &&
+			{ seed=$d; break; }
+	done
+	if [ -z "$seed" ] && [ "$ktree" = "$base_tree" ]; then
+		seed=$base_out
+		# Its objects are older than the files the series replaced only
+		# if the tree was synced before the base build: make them newer.
+		# shellcheck disable=SC2046
+		(cd "$tree" && touch $(cat .daxo-intree-files))
+	fi
 	rm -rf "$out"
 	if [ -n "$seed" ]; then
 		daxo_log "$v: starting from a copy of $(basename "$seed")"
 		cp -a "$seed" "$out"
-		rm -rf "$out/.daxo-built" "$out/modroot" "$out/daxo"
+		rm -rf "$out"/.daxo-built "$out"/.daxo-build-time "$out/modroot" "$out/daxo" \
+			"$out"/daxo-*
 	else
 		mkdir -p "$out"
 	fi

@@ -3,6 +3,9 @@
 # Fetch, configure and build the kernel the scenarios boot.
 #
 #   scripts/kernel.sh [VARIANT]    prints the build directory (KDIR)
+#   scripts/kernel.sh --if-built [VARIANT]
+#                                  the same, but builds nothing: fails if
+#                                  that build is not in the cache
 #
 # The source is Debian's linux-source-7.3 (else the newest 7.x there, and we
 # say so), unpacked once under $DAXO_CACHE/src. The build lives in
@@ -12,6 +15,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+if_built=
+if [ "${1:-}" = --if-built ]; then if_built=1; shift; fi
 VARIANT=${1:-base}
 FRAGS="$DAXO_TOP/scripts/config/base.config"
 [ "$VARIANT" = base ] || FRAGS="$FRAGS $DAXO_TOP/scripts/config/$VARIANT.config"
@@ -21,6 +26,14 @@ PATCHES=$(ls "$DAXO_TOP"/scripts/patches/*.patch 2>/dev/null || true)
 src=$(daxo_pristine)
 name=$(basename "$src")
 kver=$(make -s -C "$src" kernelversion)
+
+hash=$( (echo "$kver"; cat $FRAGS $PATCHES) | sha256sum | cut -c1-12)
+out=$DAXO_CACHE/build/$kver-$VARIANT-$hash
+if [ -f "$out/.daxo-built" ]; then
+	echo "$out"
+	exit 0
+fi
+[ -z "$if_built" ] || exit 1
 
 # Patched source tree, one per patch set (the pristine tree stays pristine
 # for `make patches` and for KDIR users).
@@ -37,13 +50,6 @@ if [ -n "$PATCHES" ]; then
 		done
 		touch "$tree/.daxo-patched"
 	fi
-fi
-
-hash=$( (echo "$kver"; cat $FRAGS $PATCHES) | sha256sum | cut -c1-12)
-out=$DAXO_CACHE/build/$kver-$VARIANT-$hash
-if [ -f "$out/.daxo-built" ]; then
-	echo "$out"
-	exit 0
 fi
 
 # Extra make flags a fragment asks for ("# daxo-kmake: LLVM=-19" in
