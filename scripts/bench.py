@@ -80,7 +80,27 @@ KMAKE_FLAGS = ["RUSTC=/usr/bin/rustc", "HOSTRUSTC=/usr/bin/rustc",
 # the snapshot.
 TRACE = "bench_trace"
 QUIET = "bench_quiet"
-LOAD = "bench_load dax_hmem dax_cxl"
+# Boot k of N spins k/N of a timer tick (4 ms at HZ=250) right before its
+# timed part starts (the recorder's "delay-US" mark), the same k for both
+# implementations.
+# Under -icount a boot is deterministic, so without this every boot of a
+# scenario would start the loads at the same phase of the tick, and
+# whatever waits for a tick (an RCU grace period in the memory hot-add of
+# the DAX device, on the one vCPU) would add the same 0-4 ms of
+# quantisation to every boot of one implementation: C and ours differ by a
+# millisecond before the probe, so the one whose wait falls just after a
+# tick pays a whole tick more in all five boots.
+TICK_US = 4000
+# Expedited RCU grace periods (as the kernel itself uses until init runs):
+# the memory hot-add of every DAX device waits for grace periods, which on
+# an idle vCPU end only at timer ticks, whole ticks of waiting that have
+# nothing to do with the driver under test. DAXO_BENCH_RCU="" boots
+# without it.
+RCU = os.environ.get("DAXO_BENCH_RCU", "rcupdate.rcu_expedited=1")
+# DAXO_BENCH_SWITCHES=1: the recorder also logs every context switch from
+# the first load on (to see where time goes; it slows both a little).
+LOAD = ("bench_mark switches-on; " if os.environ.get("DAXO_BENCH_SWITCHES") == "1" else "") \
+    + "bench_load dax_hmem dax_cxl"
 
 
 def bench_two_stage(sr, ndax):
@@ -96,7 +116,9 @@ BENCH = {
           "stage1": [TRACE, scenarios.BRING_UP, "rd=$(root_decoder_at 0x%x)" % W0,
                      QUIET, LOAD, f"bench_region $rd {256 * M} mem0 || return",
                      "bench_wait_dax 1", "snapshot final"],
-          "ndax": 1},
+          "ndax": 1,
+          # settle starts when the region is created, after the loads
+          "phase_step": f"bench_region $rd {256 * M} mem0 || return"},
     "c": {**scenarios.SCENARIOS["c"], **bench_two_stage([SR_REGION], 1), "ndax": 1},
     "e": {**scenarios.SCENARIOS["e"], **bench_two_stage([SR_REGION, SR_UNCOVERED], 2),
           "ndax": 2},
@@ -115,12 +137,28 @@ KUNIT_BENCH = {
 # ------------------------------------------------------------------- boots
 
 
+def with_phase(scn, delay_us):
+    """`scn` with a spin of `delay_us` right before its timed part starts:
+    the loads, or its "phase_step" (see TICK_US)."""
+    if not delay_us:
+        return scn
+    at = scn.get("phase_step", LOAD)
+    out = dict(scn)
+    for stage in ("stage1", "stage2"):
+        if stage in scn:
+            out[stage] = [f"bench_mark delay-{delay_us}; {step}" if step == at else step
+                          for step in scn[stage]]
+    assert out != scn, f"no step {at!r} to delay"
+    return out
+
+
 def boot(kdir, impl, name, scn, tag, loglevel=None):
     """Boot one scenario (with the recorder in its archive); return
     (problems, steps, snaps, console text, seconds)."""
     topo = scenarios.TOPOLOGIES[scn["topology"]]
     append = " ".join([
         "console=ttyS0", f"loglevel={loglevel or LOGLEVEL}", "panic=-1", "oops=panic",
+        RCU,
         f"daxo.scenario={name}", f"daxo.impl={impl}", "daxo.stage=1",
         scn.get("stage1_cmdline", ""),
     ]).strip()
@@ -347,7 +385,9 @@ def main():
     results = {}
     records = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futs = [pool.submit(boot, kdir, impl, name, BENCH[name], f"{impl}-{name}-{rep}")
+        futs = [pool.submit(boot, kdir, impl, name,
+                            with_phase(BENCH[name], rep * TICK_US // args.runs),
+                            f"{impl}-{name}-{rep}")
                 for name, rep, impl in todo]
         for (name, rep, impl), fut in zip(todo, futs):
             problems, _steps, snaps, _con, secs = fut.result()

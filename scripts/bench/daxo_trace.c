@@ -15,13 +15,16 @@
  *    in C and in Rust alike), through the workqueue tracepoints;
  *  - marks written by the guest to <debugfs>/daxo_trace/mark;
  *  - once the mark "switches-on" is written, every context switch (for
- *    reading where the time goes; `make bench` does not turn it on).
+ *    reading where the time goes; `make bench` does not turn it on);
+ *  - the mark "delay-US" spins US microseconds after it is recorded: the
+ *    benchmark starts each boot's loads at another phase of the timer tick.
  *
  * Events are kept in memory and read from <debugfs>/daxo_trace/events
  * ("<ns> <event>" per line), so recording prints nothing on the console
  * and costs the timed code next to nothing.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -226,6 +229,15 @@ static ssize_t mark_write(struct file *file, const char __user *ubuf, size_t len
 		return -EFAULT;
 	buf[n] = 0;
 	record("mark %s", strim(buf));
+	/* "delay-US": spin US microseconds (shifts what follows in the tick) */
+	if (!strncmp(strim(buf), "delay-", 6)) {
+		unsigned int us;
+
+		if (kstrtouint(strim(buf) + 6, 10, &us) || us > 100000)
+			return -EINVAL;
+		mdelay(us / 1000);
+		udelay(us % 1000);
+	}
 	if (!strcmp(strim(buf), "switches-on") && tp_switch &&
 	    !tracepoint_probe_register(tp_switch, probe_switch, NULL))
 		WRITE_ONCE(switches, true);
