@@ -87,22 +87,6 @@ sync_tree() {
 
 frags() { echo "$DAXO_TOP/scripts/config/base.config $DAXO_TOP/scripts/config/intree-$1.config"; }
 
-# check_config DIR FRAGS...: every option the fragments set stuck.
-check_config() {
-	local dir=$1 line opt bad=0
-	shift
-	while IFS= read -r line; do
-		opt=${line%%=*}
-		case "$line" in
-		*=n) if grep -q "^$opt=" "$dir/.config"; then
-			daxo_log "$opt wanted off, got: $(grep "^$opt=" "$dir/.config")"; bad=1; fi ;;
-		*) grep -qx "$line" "$dir/.config" ||
-			{ daxo_log "$line did not stick (got: $(grep "^$opt=" "$dir/.config" || echo unset))"; bad=1; } ;;
-		esac
-	done < <(daxo_effective_config "$@")
-	return $bad
-}
-
 # The base kernel: its build seeds a variant's first build, and its source
 # path is where the in-tree tree is mounted (see the top).
 base_out=$("$DAXO_TOP/scripts/kernel.sh")
@@ -185,7 +169,7 @@ build() {
 		cp -p "$scratch/seed.config" "$out/.config"
 	fi
 	# shellcheck disable=SC2046
-	check_config "$out" $(frags "$v") || { daxo_log "$v: kernel configuration incomplete"; return 1; }
+	daxo_check_config "$out" $(frags "$v") || { daxo_log "$v: kernel configuration incomplete"; return 1; }
 	daxo_log "$v: building $kver in $out"
 	t0=$(date +%s)
 	if ! kmake "$out" bzImage modules > "$out/daxo-build.log" 2>&1; then

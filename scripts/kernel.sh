@@ -66,17 +66,9 @@ kmake rustavailable >&2 || daxo_die "the Rust toolchain is not usable for $kver 
 (cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .config $FRAGS >/dev/null)
 kmake olddefconfig >/dev/null
 
-# Every requested option must have survived olddefconfig: the last value
-# the fragments give it (a variant's fragment overrides base.config).
-bad=0
-while IFS= read -r line; do
-	opt=${line%%=*}
-	case "$line" in
-	*=n) grep -q "^$opt=" "$out/.config" && { daxo_log "$opt wanted off, got: $(grep "^$opt=" "$out/.config")"; bad=1; } ;;
-	*) grep -qx "$line" "$out/.config" || { daxo_log "$line did not stick (got: $(grep "^$opt=" "$out/.config" || echo unset))"; bad=1; } ;;
-	esac
-done < <(daxo_effective_config $FRAGS)
-[ "$bad" = 0 ] || daxo_die "kernel configuration incomplete"
+# Every requested option must have survived olddefconfig.
+# shellcheck disable=SC2086
+daxo_check_config "$out" $FRAGS || daxo_die "kernel configuration incomplete"
 
 daxo_log "building $kver ($VARIANT): bzImage modules"
 kmake bzImage modules >&2

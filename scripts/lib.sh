@@ -56,3 +56,19 @@ daxo_effective_config() {
 	awk '/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0 }
 	     END { for (k in v) print v[k] }' "$@" | sort
 }
+
+# daxo_check_config DIR FRAGS...: every option the fragments set stuck.
+daxo_check_config() {
+	local dir=$1 line opt bad=0
+	shift
+	while IFS= read -r line; do
+		opt=${line%%=*}
+		case "$line" in
+		*=n) if grep -q "^$opt=" "$dir/.config"; then
+			daxo_log "$opt wanted off, got: $(grep "^$opt=" "$dir/.config")"; bad=1; fi ;;
+		*) grep -qx "$line" "$dir/.config" ||
+			{ daxo_log "$line did not stick (got: $(grep "^$opt=" "$dir/.config" || echo unset))"; bad=1; } ;;
+		esac
+	done < <(daxo_effective_config "$@")
+	return $bad
+}
