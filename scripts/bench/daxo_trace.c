@@ -222,23 +222,24 @@ DEFINE_SHOW_ATTRIBUTE(events);
 static ssize_t mark_write(struct file *file, const char __user *ubuf, size_t len,
 			  loff_t *ppos)
 {
-	char buf[DAXO_TEXT - 8];
+	char buf[DAXO_TEXT - 8], *mark;
 	size_t n = min(len, sizeof(buf) - 1);
 
 	if (copy_from_user(buf, ubuf, n))
 		return -EFAULT;
 	buf[n] = 0;
-	record("mark %s", strim(buf));
+	mark = strim(buf);
+	record("mark %s", mark);
 	/* "delay-US": spin US microseconds (shifts what follows in the tick) */
-	if (!strncmp(strim(buf), "delay-", 6)) {
+	if (!strncmp(mark, "delay-", 6)) {
 		unsigned int us;
 
-		if (kstrtouint(strim(buf) + 6, 10, &us) || us > 100000)
+		if (kstrtouint(mark + 6, 10, &us) || us > 100000)
 			return -EINVAL;
 		mdelay(us / 1000);
 		udelay(us % 1000);
 	}
-	if (!strcmp(strim(buf), "switches-on") && tp_switch &&
+	if (!strcmp(mark, "switches-on") && tp_switch &&
 	    !tracepoint_probe_register(tp_switch, probe_switch, NULL))
 		WRITE_ONCE(switches, true);
 	return len;
