@@ -7,8 +7,10 @@
 //! makes dax_hmem load first) and then registers the driver, with
 //! asynchronous probing so that no probe waits in line of another. Nothing
 //! returns -EPROBE_DEFER, and nothing waits inside wait_for_device_probe().
-//! Module exit waits for that work before it unregisters, so an immediate
-//! unload after load is safe.
+//! Module exit flushes that work item before it unregisters, as C's
+//! `flush_work()` does: once exit returns, no kworker runs any of this
+//! module's code (the work's epilogue and the last `Arc` drop included), so
+//! an immediate unload after load is safe.
 
 use crate::ffi::bindings;
 use crate::probe;
@@ -16,7 +18,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::{
     new_work,
     prelude::*,
-    sync::{Arc, Completion},
+    sync::Arc,
     types::Opaque,
     workqueue::{self, Work, WorkItem},
 };
@@ -30,13 +32,10 @@ pub(crate) struct Registration {
     #[pin]
     driver: Opaque<bindings::cxl_driver>,
     module: &'static ThisModule,
-    /// Whether the driver is registered: written by the work before it
-    /// completes `done`, read at exit after waiting for `done` (the
-    /// completion orders the two; no lock is held across the registration).
+    /// Whether the driver is registered: written by the work, read at exit
+    /// after flushing it (the flush orders the two; no lock is held across
+    /// the registration).
     registered: AtomicBool,
-    /// Completed once the work has run.
-    #[pin]
-    done: Completion,
     #[pin]
     work: Work<Registration>,
 }
@@ -71,7 +70,6 @@ impl WorkItem for Registration {
         if rc != 0 {
             pr_err!("cannot register the cxl_dax_region driver: {}\n", rc);
         }
-        this.done.complete_all();
     }
 }
 
@@ -93,7 +91,6 @@ impl Registration {
                 }),
                 module,
                 registered: AtomicBool::new(false),
-                done <- Completion::new(),
                 work <- new_work!("dax_cxl::Registration::work"),
             }),
             GFP_KERNEL,
@@ -103,9 +100,13 @@ impl Registration {
         Ok(this)
     }
 
-    /// Wait for the registration work, then unregister if it registered.
+    /// Wait until the registration work has finished running, then
+    /// unregister if it registered.
     pub(crate) fn stop(&self) {
-        self.done.wait_for_completion();
+        // SAFETY: `work` is initialised and pinned in `self`, which outlives
+        // the call; flush_work() waits for its last queueing to finish
+        // executing, and it is never queued again.
+        unsafe { bindings::flush_work(Work::raw_get(&self.work)) };
         if self.registered.load(Ordering::Acquire) {
             // SAFETY: Registered by the work, which has finished.
             unsafe { bindings::cxl_driver_unregister(self.driver.get()) };

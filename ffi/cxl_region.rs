@@ -8,9 +8,29 @@
 //! Built only when the kernel has that helper (`daxo_region_teardown`, set
 //! by hmem/Kbuild from drivers/cxl/cxl.h).
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use super::{bindings, dax, resource};
+use crate::ownership::{Holder, PhysRange};
 use kernel::{device::Device, prelude::*, sync::aref::ARef};
+
+/// Why a CXL region is in use, and so never torn down.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum InUse {
+    /// Its DAX region (`dax_region<id>`) is bound: its DAX devices may be
+    /// mapped, or their memory online.
+    DaxRegion(i32),
+    /// Some of its memory is System RAM (onlined through dax_kmem; it may
+    /// stay online after its DAX device is gone).
+    SystemRam,
+}
+
+impl kernel::fmt::Display for InUse {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        match self {
+            Self::DaxRegion(id) => write!(f, "its DAX region dax_region{id} is bound"),
+            Self::SystemRam => f.write_str("some of its memory is System RAM"),
+        }
+    }
+}
 
 /// One CXL region: a reference to its device and its HPA range as it was
 /// when [`regions`] looked.
@@ -28,6 +48,20 @@ impl Region {
     /// Its HPA range when it was listed.
     pub(crate) fn range(&self) -> PhysRange {
         self.range
+    }
+
+    /// Whether the region is in use now, and why.
+    ///
+    /// Advisory, as of the call: a region may come into use right after.
+    /// cxl_region_teardown() checks System RAM again under the region lock.
+    pub(crate) fn in_use(&self) -> Option<InUse> {
+        if resource::intersects_system_ram(&self.range) {
+            return Some(InUse::SystemRam);
+        }
+        match dax::holder_of(&self.range, core::ptr::null_mut(), Some(dax::Rival::Cxl)) {
+            Some((Holder::Cxl(id), _)) => Some(InUse::DaxRegion(id)),
+            _ => None,
+        }
     }
 }
 
@@ -108,7 +142,8 @@ pub(crate) fn regions() -> Result<KVec<Region>> {
 /// still overlaps `because`, the Soft Reserved range HMEM owns.
 ///
 /// Errors: `EPERM` for a region whose decoders firmware locked, `ESTALE`
-/// if it no longer overlaps `because`, `ENODEV` if it is gone already.
+/// if it no longer overlaps `because`, `ENODEV` if it is gone already,
+/// `EBUSY` if some of its memory is System RAM.
 pub(crate) fn teardown(region: &Region, because: &PhysRange) -> Result {
     let overlap = bindings::range {
         start: because.start,

@@ -101,7 +101,7 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
     // The device is devres-managed: on error the region goes with `dev`.
     kernel::error::from_err_ptr(dev_dax)
         .map(|_| ())
-        .map_err(|_| RegionError::NoMemory)
+        .map_err(RegionError::Device)
 }
 
 /// What a probe returns: 0 once the region and its device exist, else the
@@ -146,6 +146,9 @@ pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
                 "cannot create a DAX region for {}: out of memory\n",
                 range
             )
+        }
+        RegionError::Device(e) => {
+            dev_err!(dev, "cannot create the DAX device for {}: {:?}\n", range, e)
         }
     }
 }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The Soft Reserved ranges `device_hmem` collected at boot, and the
-//! `hmem_platform` device that stands for them.
+//! The Soft Reserved ranges `device_hmem` collected at boot.
 
 use super::bindings;
 use super::device_lock::DeviceLocked;
 use crate::ownership::PhysRange;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::{device, platform, prelude::*};
+use kernel::prelude::*;
 
 /// One Soft Reserved range from `walk_hmem_resources()`.
 #[derive(Clone, Copy, Debug)]
@@ -18,9 +17,21 @@ pub(crate) struct SoftReserved {
     pub(crate) target_nid: i32,
 }
 
-/// Where the walk callback puts what it finds; set only during a walk,
-/// under the device lock of the `hmem_platform` device.
+/// Where the walk callback puts what it finds; set only during a walk, by
+/// the holder of WALK (`walk_hmem_fn` has no data pointer of its own).
 static COLLECTOR: AtomicPtr<KVec<SoftReserved>> = AtomicPtr::new(core::ptr::null_mut());
+
+kernel::sync::global_lock! {
+    // SAFETY: Initialised by `init()`, from dax_hmem's module init, before
+    // any walk.
+    unsafe(uninit) static WALK: Mutex<()> = ();
+}
+
+/// Initialise the walk lock. Call once, from module init.
+pub(crate) fn init() {
+    // SAFETY: Called once at module init, before any binding.
+    unsafe { WALK.init() };
+}
 
 /// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
 ///
@@ -38,9 +49,8 @@ unsafe extern "C" fn collect(
     let (start, end) = unsafe { ((*res).start, (*res).end) };
     let out = COLLECTOR.load(Ordering::Acquire);
     // SAFETY: `soft_reserved_ranges()` stores a pointer to its own vector,
-    // alive for the whole walk, under the hmem_platform device lock; the
-    // callback runs synchronously within that walk, so nothing else uses
-    // the vector.
+    // alive for the whole walk, while it holds WALK; the callback runs
+    // synchronously within that walk, so nothing else uses the vector.
     let out = unsafe { &mut *out };
     let sr = SoftReserved {
         range: PhysRange::new(start, end),
@@ -52,14 +62,16 @@ unsafe extern "C" fn collect(
     }
 }
 
-/// All Soft Reserved ranges, in the order `device_hmem` registered them.
+/// The ranges `walk_hmem_resources()` lists for `host` (a locked
+/// `hmem_platform` device), in the order they were registered.
 ///
-/// `host` is the locked `hmem_platform` device. `device_hmem` registers that
-/// one device for all ranges, so its lock serialises every walk, and with
-/// them the use of COLLECTOR.
+/// There may be several `hmem_platform` devices (the kernel's cxl_test adds
+/// a mock one), each locked on its own: WALK serialises their walks, and
+/// with them the use of COLLECTOR.
 pub(crate) fn soft_reserved_ranges(host: &DeviceLocked<'_>) -> Result<KVec<SoftReserved>> {
     let host = host.device();
     let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
+    let _walk = WALK.lock();
     COLLECTOR.store(&raw mut ranges, Ordering::Release);
     // SAFETY: `host` is a valid device; `collect` matches walk_hmem_fn and
     // only uses COLLECTOR, set just above for the duration of the walk.
@@ -67,38 +79,4 @@ pub(crate) fn soft_reserved_ranges(host: &DeviceLocked<'_>) -> Result<KVec<SoftR
     COLLECTOR.store(core::ptr::null_mut(), Ordering::Release);
     kernel::error::to_result(rc)?;
     Ok(ranges)
-}
-
-/// The `struct hmem_platform_device` around the `hmem_platform` device.
-///
-/// `device_hmem` (built in) registers that device once, embedded in a
-/// `struct hmem_platform_device` (drivers/dax/bus.h), and keeps it for the
-/// life of the kernel: its `did_probe` survives `dax_hmem` unload and rebind.
-fn hmem_platform_device<Ctx: device::DeviceContext>(
-    pdev: &platform::Device<Ctx>,
-) -> *mut bindings::hmem_platform_device {
-    let raw = core::ptr::from_ref(pdev)
-        .cast::<bindings::platform_device>()
-        .cast_mut();
-    // SAFETY: `platform::Device` is a transparent wrapper of `struct
-    // platform_device`, and the `hmem_platform` device is the `pdev` field
-    // of a `struct hmem_platform_device`: only that device has this name.
-    unsafe { kernel::container_of!(raw, bindings::hmem_platform_device, pdev) }
-}
-
-/// Whether an initial resolution already completed, in this or an earlier
-/// life of the module. `pdev` must be the `hmem_platform` device.
-pub(crate) fn did_probe<Ctx: device::DeviceContext>(pdev: &platform::Device<Ctx>) -> bool {
-    let hpdev = hmem_platform_device(pdev);
-    // SAFETY: `hpdev` is valid while `pdev` is; a bool read races benignly
-    // with the single writer, `set_did_probe()`.
-    unsafe { core::ptr::read_volatile(&raw const (*hpdev).did_probe) }
-}
-
-/// Record that the initial resolution completed. `pdev` must be the
-/// `hmem_platform` device.
-pub(crate) fn set_did_probe<Ctx: device::DeviceContext>(pdev: &platform::Device<Ctx>) {
-    let hpdev = hmem_platform_device(pdev);
-    // SAFETY: As in `did_probe()`.
-    unsafe { core::ptr::write_volatile(&raw mut (*hpdev).did_probe, true) };
 }

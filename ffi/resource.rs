@@ -3,7 +3,6 @@
 //! Questions about the iomem resource tree.
 
 use super::bindings;
-#[allow(unused_imports)]
 use crate::ownership::PhysRange;
 
 /// Whether `range` intersects any CXL window (`IORES_DESC_CXL`).
@@ -27,4 +26,19 @@ pub(crate) fn is_soft_reserved(range: &PhysRange) -> bool {
     let rc =
         unsafe { bindings::region_intersects_soft_reserve(range.start, range.size() as usize) };
     rc == bindings::REGION_INTERSECTS as i32
+}
+
+/// Whether any of `range` is System RAM (memory onlined through dax_kmem
+/// included, which may stay online after its DAX device is gone).
+pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
+    // SAFETY: As above, a read-only query of the iomem tree.
+    let rc = unsafe {
+        bindings::region_intersects(
+            range.start,
+            range.size() as usize,
+            bindings::IORESOURCE_SYSTEM_RAM as usize,
+            bindings::IORES_DESC_NONE as usize,
+        )
+    };
+    rc != bindings::REGION_DISJOINT as i32
 }

@@ -59,6 +59,7 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         glue::request_cxl_modules();
         report::init();
+        ffi::hmem::init();
         if glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {
                 pr_info!(

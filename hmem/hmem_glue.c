@@ -107,7 +107,12 @@ void daxo_hmem_wq_destroy(void)
  */
 void dax_hmem_flush_work(void)
 {
-	flush_workqueue(dax_hmem_wq);
+	/*
+	 * Built in, a dax_hmem whose init failed has no queue, while dax_cxl
+	 * still runs: there is then nothing to wait for.
+	 */
+	if (dax_hmem_wq)
+		flush_workqueue(dax_hmem_wq);
 }
 EXPORT_SYMBOL_FOR_MODULES(dax_hmem_flush_work, "dax_cxl");
 
@@ -162,7 +167,7 @@ bool daxo_cxl_region_contains(u64 start, u64 end)
 static ssize_t ownership_show(struct device *dev, struct device_attribute *attr,
 			      char *buf)
 {
-	return daxo_hmem_ownership_show(buf);
+	return daxo_hmem_ownership_show(dev, buf);
 }
 static DEVICE_ATTR_RO(ownership);
 

@@ -31,6 +31,6 @@ struct device;
 int daxo_hmem_report_add(struct device *dev);
 void daxo_hmem_report_remove(struct device *dev);
 /* In Rust (report.rs): the report into one sysfs page. */
-ssize_t daxo_hmem_ownership_show(char *buf);
+ssize_t daxo_hmem_ownership_show(const struct device *dev, char *buf);
 
 #endif /* DAXO_HMEM_GLUE_H */

@@ -3,7 +3,6 @@
 //! The `hmem_platform` driver: binds the single device standing for all
 //! Soft Reserved ranges and starts the resolution of who owns them.
 
-use crate::ffi;
 use crate::report;
 use crate::resolver::Resolver;
 use kernel::{
@@ -39,15 +38,10 @@ impl platform::Driver for HmemPlatformDriver {
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let resolver = Resolver::new(pdev)?;
-        if ffi::hmem::did_probe(pdev) {
-            // Module reload or rebind after the boot-time resolution: the
-            // CXL topology has settled, decide every range now.
-            resolver.resolve_now()?;
-        } else {
-            // First binding since boot: register what CXL can never claim,
-            // defer the rest to one work item.
-            resolver.start()?;
-        }
+        // At every binding (boot, module reload, rebind): register what CXL
+        // can never claim, defer the rest to one work item that waits for
+        // CXL to probe.
+        resolver.start()?;
         // The report is read-only and optional: a failure to publish it
         // is said, not fatal.
         if let Err(e) = report::publish(pdev.as_ref()) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The ownership report: `/sys/bus/platform/devices/hmem_platform.0/ownership`.
+//! The ownership report: `/sys/bus/platform/devices/hmem_platform.N/ownership`.
 //!
-//! One line per Soft Reserved range the last resolution decided:
+//! One per `hmem_platform` device (the kernel's cxl_test registers a mock
+//! `hmem_platform.1` beside `.0`), with one line per Soft Reserved range
+//! the last resolution of that device decided:
 //!
 //! ```text
 //! 0x390000000-0x39fffffff region0 per-range contained by a committed CXL region
@@ -16,22 +18,30 @@
 //! shows its new holder.
 
 use crate::ffi::{self, bindings};
-use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Reason, Rejection};
+use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Rejection};
 use kernel::{device::Device, fmt::Write, prelude::*};
 
-/// A copy of the last resolution's ledger, for readers of the attribute.
+/// A copy of one device's last resolution, for readers of its attribute.
 ///
 /// The resolver's own state lives under the `hmem_platform` device lock,
 /// which `show()` must not take: the attribute is removed under that lock,
 /// and removal waits for readers.
 struct Snapshot {
+    /// The `hmem_platform` device, as an address: only compared, never
+    /// followed.
+    dev: usize,
     policy: Policy,
     entries: KVec<Entry>,
 }
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised in module init (`init()`) before use.
-    unsafe(uninit) static CURRENT: Mutex<Option<Snapshot>> = None;
+    unsafe(uninit) static CURRENT: Mutex<KVec<Snapshot>> = KVec::new();
+}
+
+/// The key of `dev` in CURRENT.
+fn key(dev: &Device) -> usize {
+    core::ptr::from_ref(dev) as usize
 }
 
 mod raw {
@@ -60,28 +70,50 @@ pub(crate) fn publish(dev: &Device) -> Result {
     kernel::error::to_result(rc)
 }
 
-/// Store a copy of `ledger` for the report. On allocation failure the
-/// previous copy is dropped: the report then lists nothing rather than
+/// Store a copy of `ledger` for the report of `dev`. On allocation failure
+/// the previous copy is dropped: the report then lists nothing rather than
 /// something stale.
-pub(crate) fn record(ledger: &Ledger) {
+pub(crate) fn record(dev: &Device, ledger: &Ledger) {
     let mut entries = KVec::with_capacity(ledger.entries().len(), GFP_KERNEL).ok();
     if let Some(v) = entries.as_mut() {
         // Within capacity: cannot fail.
         let _ = v.extend_from_slice(ledger.entries(), GFP_KERNEL);
     }
-    let snapshot = entries.map(|entries| Snapshot {
-        policy: ledger.policy(),
-        entries,
-    });
-    // Drop the old copy after releasing the lock.
-    let _old = core::mem::replace(&mut *CURRENT.lock(), snapshot);
+    let k = key(dev);
+    let mut current = CURRENT.lock();
+    let old = current.iter().position(|s| s.dev == k);
+    let _old = match (old, entries) {
+        (Some(i), Some(entries)) => Some(core::mem::replace(&mut current[i].entries, entries)),
+        (Some(i), None) => current.remove(i).ok().map(|s| s.entries),
+        (None, Some(entries)) => {
+            let snapshot = Snapshot {
+                dev: k,
+                policy: ledger.policy(),
+                entries,
+            };
+            // On failure the report of `dev` lists nothing.
+            let _ = current.push(snapshot, GFP_KERNEL);
+            None
+        }
+        (None, None) => None,
+    };
+    // The old copy is dropped after the lock is released.
+    drop(current);
 }
 
-/// Remove the attribute (waiting for readers) and forget the ledger.
+/// Remove the attribute of `dev` (waiting for readers) and forget its
+/// report.
 pub(crate) fn withdraw(dev: &Device) {
     // SAFETY: As in `publish()`; removing an absent attribute is harmless.
     unsafe { raw::daxo_hmem_report_remove(ffi::raw_device(dev).cast()) };
-    let _old = CURRENT.lock().take();
+    let k = key(dev);
+    let mut current = CURRENT.lock();
+    let old = current
+        .iter()
+        .position(|s| s.dev == k)
+        .and_then(|i| current.remove(i).ok());
+    drop(current);
+    drop(old);
 }
 
 /// A `core::fmt::Write` into a sysfs page, truncating at its end.
@@ -113,7 +145,7 @@ fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
     match entry.verdict {
         Ok(d) => {
             out.write_str(d.reason.describe())?;
-            if let Reason::StrictFallback { missed } = d.reason {
+            if let Some(missed) = d.reason.missed() {
                 write!(out, " ({:#x}-{:#x})", missed.start, missed.end)?;
             }
             if d.owner == Owner::Hmem && matches!(holder, Some(Holder::Cxl(_))) {
@@ -126,18 +158,22 @@ fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
 }
 
 /// `show()` of the `ownership` attribute (hmem_glue.c): fill `buf` (one
-/// page) with the report; returns its length.
+/// page) with the report of `dev`; returns its length.
 ///
 /// # Safety
 ///
-/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes.
+/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes; `dev`
+/// is only compared, never followed.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn daxo_hmem_ownership_show(buf: *mut u8) -> isize {
+pub(crate) unsafe extern "C" fn daxo_hmem_ownership_show(
+    dev: *const kernel::ffi::c_void,
+    buf: *mut u8,
+) -> isize {
     // SAFETY: sysfs hands `show()` a zeroed, writable page (caller's duty).
     let buf = unsafe { core::slice::from_raw_parts_mut(buf, bindings::PAGE_SIZE) };
     let mut out = Page { buf, len: 0 };
     let current = CURRENT.lock();
-    if let Some(snapshot) = current.as_ref() {
+    if let Some(snapshot) = current.iter().find(|s| s.dev == dev as usize) {
         let policy = snapshot.policy.name();
         for e in snapshot.entries.iter() {
             // Truncation is the only failure, and a page holds ~40 lines.

@@ -4,20 +4,29 @@
 //! [`ownership::decide`] give every range an owner in one pass, then act:
 //! one `hmem.N` device per range HMEM owns.
 //!
-//! At the first binding after boot, ranges that meet a CXL window wait for
-//! CXL: a single work item on the module's ordered queue waits for device
-//! probing to finish (cxl_acpi and cxl_pci were requested at module load),
-//! then decides all ranges. Later bindings (module reload, unbind/bind)
-//! decide at once, under the same policy.
+//! At every binding (the first after boot, a module reload, an
+//! unbind/bind), ranges that meet a CXL window wait for CXL: a single work
+//! item on the module's ordered queue waits for device probing to finish
+//! (cxl_acpi and cxl_pci were requested at module load; cxl_pci probes
+//! asynchronously, so a rebind can race region assembly), then decides all
+//! ranges. Ranges that meet no CXL window are registered at once.
+//!
+//! Only Soft Reserved ranges take part: with ACPI HMAT the walk also lists
+//! the memory ranges of every HMAT target, ordinary System RAM included.
+//!
+//! The strict policy never takes a range from a CXL region that is in use
+//! (its DAX region bound, or some of its memory System RAM), nor one HMEM
+//! could not use: CXL keeps those ([`Reason::KeptInUse`],
+//! [`Reason::KeptUnusable`]), and each says so in one line.
 //!
 //! As in C, every resolution runs under the device lock of `hmem_platform`
 //! (held by the driver core in probe and remove, taken by the work item),
 //! which also protects the resolver's state.
 
-use crate::ffi::{self, device_lock::DeviceLocked, hmem_device::HmemDevice};
+use crate::ffi::{self, dax, device_lock::DeviceLocked, hmem_device::HmemDevice};
 use crate::glue;
-use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
-use crate::region_teardown;
+use crate::ownership::{self, claim, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
+use crate::region_teardown::{self, Busy};
 use crate::report;
 use core::cell::UnsafeCell;
 use kernel::{
@@ -105,17 +114,28 @@ impl Resolver {
     }
 
     /// The state, under the device lock of `pdev` that `locked` holds.
-    fn state<'a>(&'a self, locked: &'a mut DeviceLocked<'_>) -> &'a mut State {
-        debug_assert!(core::ptr::eq(locked.device(), self.pdev.as_ref()));
-        // SAFETY: `locked` proves the device lock of `pdev` is held, and is
-        // borrowed mutably for as long as the reference lives: no other
-        // reference to the state exists meanwhile (see `DeviceLocked`).
-        unsafe { &mut *self.state.get() }
+    ///
+    /// Fails with `EINVAL` (and a warning) when `locked` holds the lock of
+    /// another device: checked always, since the state's exclusivity rests
+    /// on it.
+    fn state<'a>(&'a self, locked: &'a mut DeviceLocked<'_>) -> Result<&'a mut State> {
+        if !core::ptr::eq(locked.device(), self.pdev.as_ref()) {
+            dev_warn!(
+                self.pdev.as_ref(),
+                "resolver state asked for under another device's lock\n"
+            );
+            return Err(EINVAL);
+        }
+        // SAFETY: `locked` proves the device lock of `pdev` is held (checked
+        // just above that it is `pdev`'s), and is borrowed mutably for as
+        // long as the reference lives: no other reference to the state
+        // exists meanwhile (see `DeviceLocked`).
+        Ok(unsafe { &mut *self.state.get() })
     }
 
-    /// First binding since boot: register the ranges no CXL window meets,
-    /// and queue the one work item that decides the others. Called from the
-    /// probe of `pdev`.
+    /// Register the ranges no CXL window meets, and queue the one work item
+    /// that decides the others once CXL has probed. Called from the probe
+    /// of `pdev`, at every binding.
     pub(crate) fn start(self: &Arc<Self>) -> Result {
         // SAFETY: Called from the probe of `pdev`, which makes no other proof.
         let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
@@ -126,13 +146,6 @@ impl Resolver {
         Ok(())
     }
 
-    /// Decide every range now. Called from the probe of `pdev`.
-    pub(crate) fn resolve_now(&self) -> Result {
-        // SAFETY: As in `start()`.
-        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
-        self.resolve(&mut locked, Phase::Final).map(|_| ())
-    }
-
     /// End of the binding: unregister every `hmem.N` device (freeing their
     /// ids) and make a pending work item a no-op. Called when `pdev`
     /// unbinds (its driver data is dropped in remove).
@@ -140,28 +153,43 @@ impl Resolver {
         // SAFETY: Called from the remove of `pdev`, which makes no other
         // proof.
         let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
-        let state = self.state(&mut locked);
-        state.alive = false;
-        state.devices.clear();
+        if let Ok(state) = self.state(&mut locked) {
+            state.alive = false;
+            state.devices.clear();
+        }
     }
 
     /// Gather facts, decide, act, under the device lock `locked` holds.
     /// Returns whether ranges were left for the final phase.
     fn resolve(&self, locked: &mut DeviceLocked<'_>, phase: Phase) -> Result<bool> {
         let dev = self.pdev.as_ref();
-        if !self.state(locked).alive {
+        if !self.state(locked)?.alive {
             return Ok(false);
         }
         let ranges = ffi::hmem::soft_reserved_ranges(locked)?;
         let cxl = glue::cxl_enabled();
+        let policy = glue::policy();
+        // The CXL regions in use, which the strict policy never takes a
+        // range from (looked up once, only when it can matter).
+        let busy = if phase == Phase::Final && policy == Policy::Strict && cxl {
+            region_teardown::regions_in_use()?
+        } else {
+            KVec::new()
+        };
 
         let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
         let mut nids = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
         let mut deferred = false;
         for sr in ranges.iter() {
+            // HMAT lists System RAM targets too (C's
+            // __hmem_register_device() skips them the same way).
+            if sr.range.is_valid() && !ffi::resource::is_soft_reserved(&sr.range) {
+                dev_dbg!(dev, "{} is not Soft Reserved: ignored\n", sr.range);
+                continue;
+            }
             let meets = cxl && sr.range.is_valid() && ffi::resource::meets_cxl_window(&sr.range);
             if phase == Phase::Early && meets {
-                dev_dbg!(dev, "await CXL initial probe: {}\n", sr.range);
+                dev_dbg!(dev, "await CXL probe: {}\n", sr.range);
                 deferred = true;
                 continue;
             }
@@ -171,15 +199,21 @@ impl Resolver {
                     range: sr.range,
                     meets_cxl_window: meets,
                     contained_by_region: contained,
+                    region_in_use: busy.iter().any(|b| b.range().overlaps(&sr.range)),
+                    hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),
                 },
                 GFP_KERNEL,
             )?;
             nids.push(sr.target_nid, GFP_KERNEL)?;
         }
-        let policy = glue::policy();
         let verdicts = ownership::decide(&facts, policy)?;
+        for (f, verdict) in facts.iter().zip(verdicts.iter()) {
+            if let Ok(d) = verdict {
+                self.say_kept(f.range, &d.reason, &busy);
+            }
+        }
 
-        let state = self.state(locked);
+        let state = self.state(locked)?;
         if phase == Phase::Final {
             state.ledger.clear();
         }
@@ -195,7 +229,7 @@ impl Resolver {
         for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
             self.act(state, f.range, *nid, verdict);
         }
-        report::record(&state.ledger);
+        report::record(dev, &state.ledger);
         if phase == Phase::Final || !deferred {
             let s = state.ledger.summary();
             dev_info!(
@@ -206,7 +240,6 @@ impl Resolver {
                 s.hmem,
                 policy.name()
             );
-            ffi::hmem::set_did_probe(&*self.pdev);
         }
         Ok(deferred)
     }
@@ -223,17 +256,50 @@ impl Resolver {
             // them, nothing to tear down.
             return;
         };
+        let kept = ledger
+            .entries()
+            .iter()
+            .any(|e| matches!(e.verdict, Ok(d) if d.owner == Owner::Cxl));
         match region_teardown::tear_down(dev, ledger.entries()) {
             Ok(o) if o.chosen == 0 => {}
             Ok(o) => dev_info!(
                 dev,
                 "strict policy: {} is not contained by a committed CXL region, so HMEM owns every \
-                 Soft Reserved range; tore down {} of {} CXL regions over them\n",
+                 Soft Reserved range{}; tore down {} of {} CXL regions over them\n",
                 missed,
+                if kept { " CXL does not keep" } else { "" },
                 o.torn_down,
                 o.chosen
             ),
             Err(e) => dev_err!(dev, "strict policy: CXL region teardown failed: {:?}\n", e),
+        }
+    }
+
+    /// Say in one line why the strict policy left a range to CXL.
+    fn say_kept(&self, range: PhysRange, reason: &Reason, busy: &[Busy]) {
+        let dev = self.pdev.as_ref();
+        match reason {
+            Reason::KeptInUse { .. } => {
+                for b in busy.iter().filter(|b| b.range().overlaps(&range)) {
+                    dev_info!(
+                        dev,
+                        "strict policy: {} {} is in use ({}): not torn down; CXL keeps {}\n",
+                        b.name(),
+                        b.range(),
+                        b.why(),
+                        range
+                    );
+                }
+            }
+            Reason::KeptUnusable { .. } => dev_info!(
+                dev,
+                "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: its CXL \
+                 region is not torn down; CXL keeps {}\n",
+                range,
+                dax::ALIGN >> 10,
+                range
+            ),
+            _ => {}
         }
     }
 
@@ -265,16 +331,16 @@ impl Resolver {
         if decision.owner != Owner::Hmem || state.devices.iter().any(|d| d.range() == range) {
             return;
         }
-        if !ffi::resource::is_soft_reserved(&range) {
-            dev_dbg!(dev, "{} is no longer Soft Reserved: skipped\n", range);
+        // Room for the device first: once registered, kmem may online its
+        // memory, so it must not be unregistered for want of a slot.
+        if state.devices.reserve(1, GFP_KERNEL).is_err() {
+            dev_err!(dev, "out of memory: no hmem device for {}\n", range);
             return;
         }
         match HmemDevice::register(dev, range, nid) {
             Ok(hd) => {
-                if state.devices.push(hd, GFP_KERNEL).is_err() {
-                    // Dropping the device unregisters it again.
-                    dev_err!(dev, "out of memory recording the device for {}\n", range);
-                }
+                // Within the capacity reserved above: cannot fail.
+                let _ = state.devices.push(hd, GFP_KERNEL);
             }
             Err((step, e)) => {
                 dev_err!(dev, "{} failure for {}: {:?}\n", step.what(), range, e)

@@ -31,8 +31,11 @@ pub(crate) enum RegionError {
     Misaligned,
     /// Another driver's DAX region overlaps the range.
     Claimed(Holder, PhysRange),
-    /// Anything else the DAX core refused: in practice, memory.
+    /// `alloc_dax_region()` failed for another reason than a rival: it
+    /// says only NULL, which in practice means out of memory.
     NoMemory,
+    /// `devm_create_dev_dax()` failed with this error.
+    Device(Error),
 }
 
 impl RegionError {
@@ -43,6 +46,7 @@ impl RegionError {
             Self::Misaligned => EINVAL,
             Self::Claimed(..) => EBUSY,
             Self::NoMemory => ENOMEM,
+            Self::Device(e) => e,
         }
     }
 }

@@ -60,6 +60,21 @@ pub(crate) enum Reason {
         /// The first range (in walk order) that no region contains.
         missed: PhysRange,
     },
+    /// Strict policy: `missed` would make HMEM take this range too, but the
+    /// CXL region that contains it is in use (its DAX region is bound, or
+    /// its memory is online): it is never torn down, so CXL keeps it.
+    KeptInUse {
+        /// The first range (in walk order) that no region contains.
+        missed: PhysRange,
+    },
+    /// Strict policy: `missed` would make HMEM take this range too, but
+    /// HMEM cannot make a DAX region of it (not aligned to the DAX
+    /// alignment): tearing its region down would leave it with no owner,
+    /// so CXL keeps it.
+    KeptUnusable {
+        /// The first range (in walk order) that no region contains.
+        missed: PhysRange,
+    },
 }
 
 impl Reason {
@@ -70,6 +85,23 @@ impl Reason {
             Self::ContainedByRegion => "contained by a committed CXL region",
             Self::NotContained => "not fully contained by a committed CXL region",
             Self::StrictFallback { .. } => "strict policy: another range was not contained",
+            Self::KeptInUse { .. } => {
+                "strict policy: another range was not contained, but its CXL region is in use"
+            }
+            Self::KeptUnusable { .. } => {
+                "strict policy: another range was not contained, but HMEM cannot use this one"
+            }
+        }
+    }
+
+    /// The range whose miss triggered the strict policy's fallback, if
+    /// that is why.
+    pub(crate) const fn missed(&self) -> Option<PhysRange> {
+        match self {
+            Self::StrictFallback { missed }
+            | Self::KeptInUse { missed }
+            | Self::KeptUnusable { missed } => Some(*missed),
+            _ => None,
         }
     }
 }
@@ -102,6 +134,11 @@ pub(crate) struct Facts {
     pub(crate) meets_cxl_window: bool,
     /// One committed CXL region contains all of it.
     pub(crate) contained_by_region: bool,
+    /// A CXL region over it is in use: its DAX region is bound, or some of
+    /// its memory is System RAM. Such a region is never torn down.
+    pub(crate) region_in_use: bool,
+    /// HMEM could make a DAX region of it (aligned to the DAX alignment).
+    pub(crate) hmem_usable: bool,
 }
 
 impl Facts {
@@ -144,10 +181,16 @@ pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
                 reason: Reason::NotContained,
             })
         } else if let Some(missed) = missed {
-            Ok(Decision {
-                owner: Owner::Hmem,
-                reason: Reason::StrictFallback { missed },
-            })
+            // Strict fallback, except where taking the range from CXL would
+            // pull memory out from under the system or leave it unowned.
+            let (owner, reason) = if f.region_in_use {
+                (Owner::Cxl, Reason::KeptInUse { missed })
+            } else if !f.hmem_usable {
+                (Owner::Cxl, Reason::KeptUnusable { missed })
+            } else {
+                (Owner::Hmem, Reason::StrictFallback { missed })
+            };
+            Ok(Decision { owner, reason })
         } else {
             Ok(Decision {
                 owner: Owner::Cxl,

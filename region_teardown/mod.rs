@@ -20,11 +20,40 @@ pub(crate) mod select;
 mod apply;
 
 #[cfg(daxo_region_teardown)]
-pub(crate) use apply::tear_down;
+pub(crate) use apply::{regions_in_use, tear_down, Busy};
 
 /// Whether this build can tear regions down (the kernel has
 /// `cxl_region_teardown()`).
 pub(crate) const AVAILABLE: bool = cfg!(daxo_region_teardown);
+
+/// Without the CXL-core helper nothing is torn down, so no region needs
+/// to be kept for being in use.
+#[cfg(not(daxo_region_teardown))]
+pub(crate) enum Busy {}
+
+#[cfg(not(daxo_region_teardown))]
+impl Busy {
+    /// The region's HPA range (no value of this type exists).
+    pub(crate) fn range(&self) -> crate::ownership::PhysRange {
+        match *self {}
+    }
+
+    /// The region's name (no value of this type exists).
+    pub(crate) fn name(&self) -> &kernel::str::CStr {
+        match *self {}
+    }
+
+    /// Why it is in use (no value of this type exists).
+    pub(crate) fn why(&self) -> &'static str {
+        match *self {}
+    }
+}
+
+/// Without the CXL-core helper: no region is ever a teardown candidate.
+#[cfg(not(daxo_region_teardown))]
+pub(crate) fn regions_in_use() -> kernel::error::Result<kernel::alloc::KVec<Busy>> {
+    Ok(kernel::alloc::KVec::new())
+}
 
 /// Without the CXL-core helper: tear nothing down.
 #[cfg(not(daxo_region_teardown))]

@@ -37,6 +37,23 @@ if [ $rc = 0 ]; then
 	make --no-print-directory KDIR="$kdir" modules > "$kdir/daxo-modules.log" 2>&1 || rc=$?
 fi
 
+# Configuration holes (issue 15): out of tree, the glue must know that our
+# dax_cxl is built (Kconfig's IS_ENABLED() has no autoconf.h entry there),
+# and a kernel whose bus.h stubs dax_hmem_flush_work() is refused in one
+# line (simulated by overriding CONFIG_DEV_DAX_HMEM on the command line).
+if [ $rc = 0 ]; then
+	rc3=0
+	grep -q -- '-DCONFIG_DEV_DAX_CXL_RUST_MODULE=1' hmem/.hmem_glue.o.cmd || rc3=1
+	count "out of tree, dax_hmem's glue is built knowing dax_cxl is built (IS_ENABLED)" $rc3
+	rc3=0
+	msg=$(make --no-print-directory KDIR="$kdir" CONFIG_DEV_DAX_HMEM= modules 2>&1) || rc3=$?
+	n=$(grep -c 'CONFIG_DEV_DAX_HMEM off, so dax_hmem_flush_work() is an inline stub' \
+		<<< "$msg" || true)
+	rc3=$([ $rc3 != 0 ] && [ "$n" = 1 ] && echo 0 || echo 1)
+	[ $rc3 = 0 ] || echo "$msg" | tail -n 5
+	count "out of tree, a kernel with DEV_DAX_HMEM=n is refused in one line" $rc3
+fi
+
 # dax_hmem as built against a kernel without the CXL-core teardown helper
 # (scenario e-strict-kept), from a copy of the sources.
 noteardown=$kdir/daxo-noteardown

@@ -469,6 +469,106 @@ SCENARIOS["r"] = {
     "impls": DRIVER_IMPLS,
 }
 
+# --- Safety (issue 15): every resolution waits for CXL; no teardown of a
+# range HMEM cannot use; dax_cxl's exit.
+
+# Layout (e), then the whole CXL stack unloaded and dax_cxl loaded again,
+# CYCLES times. Unloading cxl_acpi tears region0 down and resets its
+# decoders, so no region comes back: every range must go to HMEM.
+RELOAD_STACK_CYCLES = 5
+_stack = [LOAD_HMEM_CXL, "snapshot boot"]
+for _i in range(RELOAD_STACK_CYCLES):
+    _stack += ["unload dax_cxl dax_hmem cxl_pci cxl_acpi", "load dax_cxl", f"snapshot s{_i}"]
+_ALL_HMEM = [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]
+SCENARIOS["reload-stack"] = {
+    "title": f"layout (e), then dax_cxl, dax_hmem, cxl_pci and cxl_acpi unloaded and dax_cxl "
+             f"loaded again, {RELOAD_STACK_CYCLES} times: the region is gone (decoders reset), "
+             f"so HMEM owns both ranges each time",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED], _stack),
+    "expect": {"boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+               **{f"s{i}": _ALL_HMEM for i in range(RELOAD_STACK_CYCLES)}},
+    "cxl_regions": {f"s{i}": [] for i in range(RELOAD_STACK_CYCLES)},
+    "xfail": {"c": "Linux 7.3's dax_hmem gives both ranges to nobody once the CXL stack is "
+                   "reloaded (did_probe stays set: ranges that meet a CXL window are left to "
+                   "a CXL whose region is gone)"},
+    "impls": HMEM_IMPLS,
+}
+# Strict: layout (e) gives HMEM both ranges from the start (region0 torn
+# down); dax_hmem is loaded strict again before dax_cxl in every cycle.
+_stack = LOAD_STRICT + ["snapshot boot"]
+for _i in range(RELOAD_STACK_CYCLES):
+    _stack += ["unload dax_cxl dax_hmem cxl_pci cxl_acpi"] + LOAD_STRICT + [f"snapshot s{_i}"]
+SCENARIOS["reload-stack-strict"] = dict(
+    SCENARIOS["reload-stack"],
+    title=SCENARIOS["reload-stack"]["title"] + ", ownership=strict",
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED], _stack),
+    expect={lbl: _ALL_HMEM for lbl in ["boot"] + [f"s{i}" for i in range(RELOAD_STACK_CYCLES)]},
+    cxl_regions={lbl: [] for lbl in ["boot"] + [f"s{i}" for i in range(RELOAD_STACK_CYCLES)]},
+    impls=["ours"])
+
+# dax_hmem reloaded while CXL probing is still in flight: stage 2 starts
+# with cxl_pci kept from loading (blacklist and install lines), so the first
+# binding sees no region and gives the range to HMEM; then dax_hmem is
+# unloaded and, with cxl_pci allowed, loaded again: its init requests
+# cxl_pci, whose asynchronous probe assembles region0 right while
+# hmem_platform.0 binds. The contained range must still go to CXL.
+SCENARIOS["reload-racing"] = {
+    "title": "dax_hmem reloaded while cxl_pci probes (region0 assembling) -> the "
+             "contained range goes to CXL",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    "stage1": two_stage([(256 * M, ["mem0"])], [SR_REGION], [])["stage1"],
+    "stage2": ["DAXO_MODPROBE_EXTRA='blacklist cxl_pci;install cxl_pci /bin/true' udev_up",
+               "load cxl_mem", "load dax_hmem", "snapshot early",
+               "unload dax_hmem",
+               "step 'allow cxl_pci' sed -i '/cxl_pci/d' /etc/modprobe.d/daxo.conf",
+               "load dax_hmem", "load dax_cxl", "snapshot final"],
+    "expect": {"early": [(*SR_REGION, "hmem")], "final": [(*SR_REGION, "cxl")]},
+    "cxl_regions": {"early": [], "final": [SR_REGION]},
+    "impls": HMEM_IMPLS,
+}
+
+# Strict with a contained range HMEM cannot use (255 MiB: not 2 MiB
+# aligned) beside an uncovered one: the fallback would tear region0 down
+# and then fail hmem.N with -EINVAL, leaving the range with no owner.
+SR_REGION_255 = (W0, 255 * M)
+both_policies("misaligned", {
+    "title": "SR 255 MiB inside a committed 256 MiB region beside an uncovered SR range -> "
+             "CXL and HMEM",
+    "topology": "one-hb",
+    "sr": [SR_REGION_255, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION_255, SR_UNCOVERED],
+                [LOAD_HMEM_CXL, "snapshot final"]),
+    "expect": {"final": [(*SR_REGION_255, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    "cxl_regions": {"final": [(W0, 256 * M)]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_REGION_255, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    {"cxl_regions": {"final": [(W0, 256 * M)]},
+     "console": [r"strict policy: \[mem 0x390000000-0x39fefffff\] is not aligned to 2048 KiB, "
+                 r"so HMEM could not use it: its CXL region is not torn down; CXL keeps "
+                 r"\[mem 0x390000000-0x39fefffff\]",
+                 r"2 Soft Reserved ranges: 1 to CXL, 1 to HMEM \(strict policy\)"],
+     "console_not": [r"tore down", r"probe with driver hmem failed"]})
+
+# dax_cxl's exit must not return while its registration work still runs
+# module code: load and unload at once, many times (KASAN would see a
+# kworker in freed module text).
+CXL_EXIT_CYCLES = 50
+SCENARIOS["cxl-exit"] = {
+    "title": f"modprobe dax_cxl; rmmod dax_cxl at once, {CXL_EXIT_CYCLES} times, with a "
+             f"committed region -> CXL after each reload",
+    "topology": "one-hb",
+    "sr": [SR_REGION],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION],
+                [LOAD_HMEM_CXL, "snapshot boot", "unload dax_cxl",
+                 f"load_unload_at_once dax_cxl {CXL_EXIT_CYCLES}", "load dax_cxl",
+                 "snapshot cycled"]),
+    "expect": {"boot": [(*SR_REGION, "cxl")], "cycled": [(*SR_REGION, "cxl")]},
+    "impls": CXL_IMPLS,
+}
+
 # --- Reliability: reload stress and fault injection.
 
 # Fewer on the debug kernel in `make check` (scripts/check-debug.sh --ci).

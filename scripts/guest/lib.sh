@@ -110,10 +110,17 @@ unload() {
 # costs seconds of process spawning under TCG.) The two DAX drivers under
 # test (and kmem, which would online the memory) are blacklisted for alias
 # loading: scenarios load them by name, in the order they test.
+# DAXO_MODPROBE_EXTRA: more lines for the modprobe configuration, separated
+# by ';'. (The scripts and mdev run BusyBox's modprobe, which knows
+# "blacklist" but ignores "install"; the kernel's request_module() runs
+# kmod's, which honours "install": "blacklist cxl_pci;install cxl_pci
+# /bin/true" keeps cxl_pci from loading at all.)
 udev_up() {
 	local d c
-	printf '%s\n' 'blacklist dax_hmem' 'blacklist dax_cxl' 'blacklist kmem' \
-		> /etc/modprobe.d/daxo.conf
+	{
+		printf '%s\n' 'blacklist dax_hmem' 'blacklist dax_cxl' 'blacklist kmem'
+		[ -z "${DAXO_MODPROBE_EXTRA:-}" ] || echo "$DAXO_MODPROBE_EXTRA" | tr ';' '\n'
+	} > /etc/modprobe.d/daxo.conf
 	echo '$MODALIAS=.* 0:0 0660 @modprobe -b "$MODALIAS"' > /etc/mdev.conf
 	echo /sbin/mdev > /proc/sys/kernel/hotplug
 	for d in /sys/bus/acpi/devices/ACPI0017:*; do
@@ -414,10 +421,16 @@ cycle_dax_cxl() {
 	else notok "dax_cxl reload cycle $bad"; fi
 }
 
-# load_unload_at_once MODULE: load and unload at once (pending work).
+# load_unload_at_once MODULE [N]: load and unload at once (pending work),
+# N times (default 1).
 load_unload_at_once() {
-	if modprobe $1 && rmmod $1; then ok "modprobe $1; rmmod $1 at once"
-	else notok "modprobe $1; rmmod $1 at once"; fi
+	local i
+	for i in $(seq ${2:-1}); do
+		modprobe $1 && rmmod $1 && continue
+		notok "modprobe $1; rmmod $1 at once (cycle $i of ${2:-1})"
+		return 1
+	done
+	ok "modprobe $1; rmmod $1 at once, reloaded ${2:-1} times"
 }
 
 # kunit MODULE SUITE: load a KUnit test module (its suites run at load)

@@ -31,6 +31,8 @@ mod tests {
                     range: PhysRange::new(start, start + (2 << 20) - 1),
                     meets_cxl_window: i % 4 != 3,
                     contained_by_region: i % 2 == 0,
+                    region_in_use: false,
+                    hmem_usable: true,
                 },
                 GFP_KERNEL,
             )

@@ -14,21 +14,36 @@ pub(crate) const fn mib(n: u64) -> u64 {
     n << 20
 }
 
-/// CXL windows and the committed regions in them.
+/// The DAX alignment (PMD_SIZE on x86-64).
+const DAX_ALIGN: u64 = mib(2);
+
+/// CXL windows, the committed regions in them, and which of those regions
+/// are in use (DAX region bound, or memory online).
 pub(crate) struct Model<'a> {
     windows: &'a [PhysRange],
     regions: &'a [PhysRange],
+    in_use: &'a [PhysRange],
 }
 
 impl<'a> Model<'a> {
     pub(crate) fn new(windows: &'a [PhysRange], regions: &'a [PhysRange]) -> Self {
-        Self { windows, regions }
+        Self {
+            windows,
+            regions,
+            in_use: &[],
+        }
+    }
+
+    /// The same platform with the regions `in_use` in use.
+    pub(crate) fn with_in_use(self, in_use: &'a [PhysRange]) -> Self {
+        Self { in_use, ..self }
     }
 
     /// The facts the driver would gather for each range: it meets a window
     /// when it overlaps one (region_intersects() is not DISJOINT); it is
     /// contained when one region holds all of it
-    /// (cxl_region_contains_resource()).
+    /// (cxl_region_contains_resource()); HMEM can use it when it is aligned
+    /// to the DAX alignment.
     pub(crate) fn facts(&self, ranges: &[PhysRange]) -> Result<KVec<Facts>> {
         let mut out = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
         for range in ranges {
@@ -37,6 +52,10 @@ impl<'a> Model<'a> {
                     range: *range,
                     meets_cxl_window: self.windows.iter().any(|w| w.overlaps(range)),
                     contained_by_region: self.regions.iter().any(|g| g.contains(range)),
+                    region_in_use: self.in_use.iter().any(|g| g.overlaps(range)),
+                    hmem_usable: range.is_valid()
+                        && range.start % DAX_ALIGN == 0
+                        && range.size() % DAX_ALIGN == 0,
                 },
                 GFP_KERNEL,
             )?;

@@ -231,6 +231,63 @@ mod tests {
     }
 
     #[test]
+    fn strict_keeps_a_region_in_use() {
+        // A miss beside a range whose region is in use (DAX region bound,
+        // memory online): that range stays CXL's, its region is never a
+        // teardown candidate; per-range is unaffected.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let regions = [r(W0, mib(256))];
+        let windows = [r(W0, 4096 * mib(1))];
+        let model = Model::new(&windows, &regions).with_in_use(&regions);
+        let facts = model.facts(&sr).unwrap();
+        let v = decide(&facts, Policy::Strict).unwrap();
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptInUse { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+        let p = decide(&facts, Policy::PerRange).unwrap();
+        assert_eq!(p[0], CXL);
+        assert_eq!(p[1], HMEM_MISS);
+        let entries = [
+            Entry {
+                range: sr[0],
+                verdict: v[0],
+            },
+            Entry {
+                range: sr[1],
+                verdict: v[1],
+            },
+        ];
+        assert!(super::teardown::select(&regions, &entries)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn strict_keeps_a_range_hmem_cannot_use() {
+        // A contained range HMEM could not make a DAX region of (not 2 MiB
+        // aligned): the fallback would tear its region down and leave it
+        // with no owner, so CXL keeps it.
+        let sr = [r(W0, mib(255)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptUnusable { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+        assert_eq!(v[0].unwrap().reason.missed(), Some(missed));
+    }
+
+    #[test]
     fn strict_all_contained_is_cxl() {
         let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
         let v = run(&sr, &sr, Policy::Strict);
@@ -313,6 +370,11 @@ mod tests {
         assert_eq!(
             RegionError::NoMemory.to_error(),
             kernel::error::code::ENOMEM
+        );
+        // devm_create_dev_dax()'s errno passes through.
+        assert_eq!(
+            RegionError::Device(kernel::error::code::ENXIO).to_error(),
+            kernel::error::code::ENXIO
         );
         assert!(claim::is_aligned(&r(W0, mib(256)), mib(2)));
         assert!(!claim::is_aligned(&r(0x4000_0000, mib(255)), mib(2)));
