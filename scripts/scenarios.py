@@ -512,8 +512,10 @@ SCENARIOS["reload-stack-strict"] = dict(
 # with cxl_pci kept from loading (blacklist and install lines), so the first
 # binding sees no region and gives the range to HMEM; then dax_hmem is
 # unloaded and, with cxl_pci allowed, loaded again: its init requests
-# cxl_pci, whose asynchronous probe assembles region0 right while
-# hmem_platform.0 binds. The contained range must still go to CXL.
+# cxl_pci, whose asynchronous probe (async_probe=1, so that modprobe does
+# not wait for it: the module loader otherwise synchronises async work at
+# the end of init) assembles region0 right while hmem_platform.0 binds.
+# The contained range must still go to CXL.
 SCENARIOS["reload-racing"] = {
     "title": "dax_hmem reloaded while cxl_pci probes (region0 assembling) -> the "
              "contained range goes to CXL",
@@ -524,6 +526,7 @@ SCENARIOS["reload-racing"] = {
                "load cxl_mem", "load dax_hmem", "snapshot early",
                "unload dax_hmem",
                "step 'allow cxl_pci' sed -i '/cxl_pci/d' /etc/modprobe.d/daxo.conf",
+               "echo 'options cxl_pci async_probe=1' >> /etc/modprobe.d/daxo.conf",
                "load dax_hmem", "load dax_cxl", "snapshot final"],
     "expect": {"early": [(*SR_REGION, "hmem")], "final": [(*SR_REGION, "cxl")]},
     "cxl_regions": {"early": [], "final": [SR_REGION]},
