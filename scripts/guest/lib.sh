@@ -10,6 +10,9 @@
 
 DAXO_OUT=/dev/ttyS1
 daxo_n=0
+# The step count also lives in a file: a step may run in a command
+# substitution's subshell ($(dax_at ADDR)), whose variables die with it.
+DAXO_STEPS=/tmp/daxo.steps
 
 out() { echo "$*" > $DAXO_OUT; }
 
@@ -18,8 +21,14 @@ cmdline_arg() { # name -> value of daxo.NAME= on the kernel command line
 }
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
-ok() { daxo_n=$((daxo_n + 1)); out "ok $daxo_n - $* [t=$(uptime_s)]"; }
-notok() { daxo_n=$((daxo_n + 1)); out "not ok $daxo_n - $* [t=$(uptime_s)]"; }
+next_step() { # daxo_n = the next step's number (no fork: read, echo)
+	daxo_n=0
+	[ -r $DAXO_STEPS ] && read -r daxo_n < $DAXO_STEPS
+	daxo_n=$((daxo_n + 1))
+	echo $daxo_n > $DAXO_STEPS
+}
+ok() { next_step; out "ok $daxo_n - $* [t=$(uptime_s)]"; }
+notok() { next_step; out "not ok $daxo_n - $* [t=$(uptime_s)]"; }
 
 # step DESCRIPTION COMMAND...: run a command, report it as one KTAP line.
 step() {
@@ -475,6 +484,8 @@ daxo_main() {
 		stage2
 	fi
 	kmemleak_check
+	daxo_n=0
+	[ -r $DAXO_STEPS ] && read -r daxo_n < $DAXO_STEPS
 	out "1..$daxo_n"
 	out "@@ done"
 }
