@@ -272,6 +272,13 @@ snapshot() {
 			echo "$(basename $d) $(cat $f/start) $(cat $f/end) $(readlink -f $d)" > $DAXO_OUT
 		done
 	done
+	out "@@ file dax-node"
+	for d in /sys/bus/dax/devices/*; do
+		[ -e "$d/target_node" ] || continue
+		read -r f < $d/target_node
+		echo "${d##*/} $f $(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
+	done
+	snapshot_memory
 	out "@@ file cxl-regions"
 	for d in /sys/bus/cxl/devices/region*; do
 		[ -e "$d" ] || continue
@@ -284,6 +291,44 @@ snapshot() {
 	out "@@ file modules"
 	cat /proc/modules > $DAXO_OUT
 	out "@@ end"
+}
+
+# snapshot_memory: the memory blocks ("@@ file memory": the block size,
+# then "memoryN PHYS_INDEX STATE NODE", the index and size in hex as sysfs
+# has them) and the NUMA view ("@@ file numa": "nodeN MEMTOTAL_KB", then
+# "acpi-tables NAME..."), read without forking per block.
+snapshot_memory() {
+	local d n m pi st node k v tables=
+	out "@@ file memory"
+	{
+		read -r v < /sys/devices/system/memory/block_size_bytes
+		echo "block_size_bytes $v"
+		for d in /sys/devices/system/memory/memory[0-9]*; do
+			[ -e "$d/state" ] || continue
+			read -r pi < $d/phys_index
+			read -r st < $d/state
+			node=-
+			for n in $d/node[0-9]*; do
+				[ -e "$n" ] && node=${n##*/node}
+			done
+			echo "${d##*/} $pi $st $node"
+		done
+	} > $DAXO_OUT 2>/dev/null
+	out "@@ file numa"
+	{
+		for d in /sys/devices/system/node/node[0-9]*; do
+			[ -e "$d/meminfo" ] || continue
+			m=0
+			while read -r _ _ k v _; do
+				[ "$k" = MemTotal: ] && m=$v
+			done < $d/meminfo
+			echo "${d##*/} $m"
+		done
+		for d in /sys/firmware/acpi/tables/*; do
+			[ -f "$d" ] && tables="$tables ${d##*/}"
+		done
+		echo "acpi-tables$tables"
+	} > $DAXO_OUT
 }
 
 # unbind_hmem: unbind every hmem.N from the hmem driver (hand-back).
