@@ -57,18 +57,50 @@ def fresh_logs(logdir, stem):
     return paths
 
 
+GUEST_RAM = 2 * scenarios.G
+# HMAT topologies: two NUMA nodes splitting the guest's RAM, node 0 with
+# the CPUs (the one initiator), node 1 memory only; the latency (ns) and
+# bandwidth QEMU's HMAT gives each initiator/target pair, local first.
+HMAT_NODES = 2
+HMAT_LB = {True: ("10", "10G"), False: ("20", "5G")}
+
+
+def hmat_args(smp):
+    """QEMU options of an HMAT topology (scenarios.TOPOLOGIES "hmat"): the
+    nodes, each backed by its own RAM object, and an hmat-lb entry of
+    each kind for every initiator/target pair."""
+    args, initiators = [], [0]
+    for n in range(HMAT_NODES):
+        args += ["-object", f"memory-backend-ram,id=numa{n},size={GUEST_RAM // HMAT_NODES}"]
+        node = f"node,nodeid={n},memdev=numa{n}"
+        cpus = "0" if smp == 1 else f"0-{smp - 1}"
+        node += f",cpus={cpus}" if n in initiators else f",initiator={initiators[0]}"
+        args += ["-numa", node]
+    for i in initiators:
+        for t in range(HMAT_NODES):
+            latency, bandwidth = HMAT_LB[i == t]
+            lb = f"hmat-lb,initiator={i},target={t},hierarchy=memory"
+            args += ["-numa", f"{lb},data-type=access-latency,latency={latency}",
+                     "-numa", f"{lb},data-type=access-bandwidth,bandwidth={bandwidth}"]
+    return args
+
+
 def qemu_cmd(kdir, topo, initrd, append, console, results):
     """The QEMU command line for a topology (see scenarios.TOPOLOGIES)."""
     # KVM only when asked for: here /dev/kvm exists but nested guests hang.
     accel = "kvm" if os.environ.get("DAXO_KVM") == "1" else "tcg"
+    smp = int(os.environ.get("DAXO_SMP", "1"))
     cmd = [
-        "qemu-system-x86_64", "-machine", f"q35,cxl=on,accel={accel}",
-        "-cpu", "max", "-smp", os.environ.get("DAXO_SMP", "1"), "-m", "2G,maxmem=8G,slots=4",
+        "qemu-system-x86_64",
+        "-machine", f"q35,cxl=on,accel={accel}" + (",hmat=on" if topo.get("hmat") else ""),
+        "-cpu", "max", "-smp", str(smp), "-m", f"{GUEST_RAM // scenarios.G}G,maxmem=8G,slots=4",
         "-display", "none", "-no-reboot", "-monitor", "none",
         "-kernel", os.path.join(kdir, "arch/x86/boot/bzImage"),
         "-initrd", initrd, "-append", append,
         "-serial", f"file:{console}", "-serial", f"file:{results}",
     ]
+    if topo.get("hmat"):
+        cmd += hmat_args(smp)
     bus_nr = 12
     fmw = []
     for h, devices in enumerate(topo["bridges"]):
