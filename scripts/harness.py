@@ -30,8 +30,10 @@ from debugkernel import DEBUG, judge_debug, read_debug_config, timeout_of  # noq
 from debugkernel import cmdline as debugkernel_cmdline  # noqa: E402
 
 BOOT_TIMEOUT = 150  # seconds for a whole scenario, both stages
+# Any stack dump counts ("Call Trace:"): a dump_stack() or a WARN without
+# the "WARNING:" line, as from a teardown of memory in use.
 KERNEL_PROBLEMS = re.compile(
-    r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|"
+    r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|"
     r"possible circular locking|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|"
     r"INFO: task .* blocked|UBSAN:|KASAN:)")
