@@ -350,6 +350,171 @@ region_of() {
 	return 1
 }
 
+# ---- Memory in use (scenarios inuse-*): a DAX device onlined as System
+# RAM, or mapped by a process, while the ownership changes under it.
+
+# dax_at ADDR: print the daxX.Y whose mapping starts at ADDR (hex, as
+# 0x390000000), waiting up to 10 s for it; a KTAP step (it may run in
+# $(...): the step count is kept in a file).
+dax_at() {
+	local d f i s
+	for i in $(seq 50); do
+		for d in /sys/bus/dax/devices/dax*; do
+			for f in $d/mapping[0-9]*; do
+				[ -e "$f/start" ] || continue
+				read -r s < $f/start
+				[ $((s)) = $(($1)) ] || continue
+				ok "dax_at $1: ${d##*/}"
+				echo "${d##*/}"
+				return 0
+			done
+		done
+		sleep 0.2
+	done
+	notok "dax_at $1: no DAX device has a mapping that starts there"
+	return 1
+}
+
+# dax_range DAXDEV: print "START END" (hex) of its first mapping.
+dax_range() {
+	local s e
+	read -r s < /sys/bus/dax/devices/$1/mapping0/start || return 1
+	read -r e < /sys/bus/dax/devices/$1/mapping0/end || return 1
+	echo "$s $e"
+}
+
+# dax_driver DAXDEV: print the driver DAXDEV is bound to (empty if none).
+dax_driver() {
+	local l
+	l=$(readlink /sys/bus/dax/devices/$1/driver 2>/dev/null) && echo "${l##*/}"
+}
+
+# blocks_online START END: every memory block of [START, END] exists and
+# is online; else print the first block that is not, and fail.
+blocks_online() {
+	local bs i st
+	read -r bs < /sys/devices/system/memory/block_size_bytes
+	bs=$((0x$bs))
+	for i in $(seq $(($1 / bs)) $(($2 / bs))); do
+		st=missing
+		[ -e /sys/devices/system/memory/memory$i/state ] &&
+			read -r st < /sys/devices/system/memory/memory$i/state
+		[ "$st" = online ] || { echo "memory$i: $st"; return 1; }
+	done
+}
+
+# kmem_covers START END: a "System RAM (kmem)" entry of /proc/iomem covers
+# [START, END].
+kmem_covers() {
+	local r _
+	grep ' : System RAM (kmem)$' /proc/iomem | while read -r r _; do
+		[ $((0x${r%-*})) -le $(($1)) ] && [ $((0x${r#*-})) -ge $(($2)) ] && echo yes
+	done | grep -q yes
+}
+
+# kmem_online DAXDEV: hand DAXDEV to kmem and online its memory as System
+# RAM (`daxctl reconfigure-device -m system-ram`, which onlines the blocks,
+# movable); ok when every memory block of its range is online and a
+# "System RAM (kmem)" entry covers the range in /proc/iomem. (Loaded by
+# name, kmem also binds every other unbound DAX device: their memory is
+# added, offline, as the kernel's default online policy here says.)
+kmem_online() {
+	local dev=$1 rng why
+	[ -n "$dev" ] || { notok "kmem_online: no DAX device given"; return 1; }
+	step "modprobe kmem" modprobe kmem || return 1
+	step "daxctl reconfigure-device -m system-ram $dev" \
+		daxctl reconfigure-device -m system-ram "$dev" || return 1
+	rng=$(dax_range "$dev") || { notok "kmem_online: $dev has no mapping0"; return 1; }
+	set -- $rng
+	if ! why=$(blocks_online $1 $2); then
+		notok "$dev [$1-$2] as System RAM: $why, not online"
+		daxctl list -d "$dev" 2>&1 | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	if ! kmem_covers $1 $2; then
+		notok "$dev [$1-$2] as System RAM: no 'System RAM (kmem)' entry covers it"
+		grep -i 'kmem\|dax' /proc/iomem | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	ok "$dev [$1-$2] online as System RAM (kmem, driver $(dax_driver $dev)," \
+		"$(cat /sys/bus/dax/devices/$dev/target_node 2>/dev/null | sed 's/^/node /'))"
+}
+
+# dax_hold DAXDEV: map DAXDEV and keep it mapped. Reconfigures it to
+# devdax if it is not bound to device_dax, then starts /daxo/daxmap in the
+# background: it maps 2 MiB of /dev/DAXDEV shared, writes and checks a
+# pattern, says READY (with its pid) in /tmp/daxmap.ready and sleeps
+# until dax_release. Ok when it is READY within 10 s.
+dax_hold() {
+	local dev=$1 i pid
+	[ -n "$dev" ] || { notok "dax_hold: no DAX device given"; return 1; }
+	step "modprobe device_dax" modprobe device_dax || return 1
+	if [ "$(dax_driver $dev)" != device_dax ]; then
+		step "daxctl reconfigure-device -m devdax -f $dev" \
+			daxctl reconfigure-device -m devdax -f "$dev" || return 1
+	fi
+	for i in $(seq 25); do
+		[ -c /dev/$dev ] && break
+		sleep 0.2
+	done
+	rm -f /tmp/daxmap.ready /tmp/daxmap.rc
+	(/daxo/daxmap /dev/$dev /tmp/daxmap.ready > /tmp/daxmap.log 2>&1
+	 echo $? > /tmp/daxmap.rc) &
+	for i in $(seq 50); do
+		[ -s /tmp/daxmap.ready ] || [ -e /tmp/daxmap.rc ] && break
+		sleep 0.2
+	done
+	read -r _ pid 2>/dev/null < /tmp/daxmap.ready
+	if [ -z "$pid" ]; then
+		notok "dax_hold $dev: daxmap not READY ($(cat /tmp/daxmap.rc 2>/dev/null || echo running))"
+		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+		return 1
+	fi
+	echo "$pid" > /tmp/daxmap.pid
+	ok "dax_hold $dev: daxmap (pid $pid) holds 2 MiB of /dev/$dev mapped, pattern written and checked"
+}
+
+# dax_release: SIGTERM the daxmap of dax_hold and wait for it (10 s); ok
+# only when it exited 0: the pattern intact, no SIGBUS.
+dax_release() {
+	local pid i rc
+	read -r pid 2>/dev/null < /tmp/daxmap.pid || { notok "dax_release: no daxmap running"; return 1; }
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		[ -e /tmp/daxmap.rc ] && break
+		sleep 0.2
+	done
+	rc=$(cat /tmp/daxmap.rc 2>/dev/null)
+	rm -f /tmp/daxmap.pid
+	if [ "$rc" = 0 ]; then
+		ok "dax_release: daxmap exited 0, the mapping's pattern intact: $(tail -n 1 /tmp/daxmap.log)"
+	else
+		notok "dax_release: daxmap exited ${rc:-"(still running after 10 s)"}"
+		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+		return 1
+	fi
+}
+
+# delete_region REGION: delete a CXL region through its root decoder's
+# delete_region (the region's parent in sysfs); ok when it is gone.
+delete_region() {
+	local r=$1 c=/sys/bus/cxl/devices rd i
+	[ -n "$r" ] && [ -e $c/$r ] || { notok "delete_region: no region '$r'"; return 1; }
+	rd=$(readlink -f $c/$r/..)
+	rd=${rd##*/}
+	if ! wr $c/$rd/delete_region "$r" 2>/tmp/err; then
+		notok "delete_region $r (via $rd)"
+		sed 's/^/# /' /tmp/err > $DAXO_OUT
+		return 1
+	fi
+	for i in $(seq 50); do
+		[ -e $c/$r ] || { ok "delete_region $r (via $rd): gone"; return 0; }
+		sleep 0.2
+	done
+	notok "delete_region $r (via $rd): still there after 10 s"
+	return 1
+}
+
 # wait_bound GLOB TENTHS: wait until a device matching GLOB has a driver.
 wait_bound() {
 	local i d
