@@ -468,6 +468,10 @@ dax_hold() {
 	if [ -z "$pid" ]; then
 		notok "dax_hold $dev: daxmap not READY ($(cat /tmp/daxmap.rc 2>/dev/null || echo running))"
 		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+		# Without CONFIG_FS_DAX no inode is S_DAX: device-dax refuses
+		# every mmap (-EINVAL).
+		dmesg | grep -q 'vma is not DAX capable' &&
+			out "# the kernel refuses device-dax mmap: 'vma is not DAX capable' (CONFIG_FS_DAX=y needed)"
 		return 1
 	fi
 	echo "$pid" > /tmp/daxmap.pid
