@@ -415,11 +415,12 @@ kmem_covers() {
 # kmem_online DAXDEV: hand DAXDEV to kmem and online its memory as System
 # RAM (`daxctl reconfigure-device -m system-ram`, which onlines the blocks,
 # movable); ok when every memory block of its range is online and a
-# "System RAM (kmem)" entry covers the range in /proc/iomem. (Loaded by
+# "System RAM (kmem)" entry covers the range in /proc/iomem, and 2 MiB
+# bound to its node take a pattern there (daxmap -n NODE). (Loaded by
 # name, kmem also binds every other unbound DAX device: their memory is
 # added, offline, as the kernel's default online policy here says.)
 kmem_online() {
-	local dev=$1 rng why
+	local dev=$1 rng why node
 	[ -n "$dev" ] || { notok "kmem_online: no DAX device given"; return 1; }
 	step "modprobe kmem" modprobe kmem || return 1
 	step "daxctl reconfigure-device -m system-ram $dev" \
@@ -436,8 +437,13 @@ kmem_online() {
 		grep -i 'kmem\|dax' /proc/iomem | sed 's/^/# /' > $DAXO_OUT
 		return 1
 	fi
-	ok "$dev [$1-$2] online as System RAM (kmem, driver $(dax_driver $dev)," \
-		"$(cat /sys/bus/dax/devices/$dev/target_node 2>/dev/null | sed 's/^/node /'))"
+	read -r node < /sys/bus/dax/devices/$dev/target_node
+	if ! why=$(/daxo/daxmap -n "$node" 2>&1); then
+		notok "$dev [$1-$2] online as System RAM, but not usable on node $node"
+		echo "$why" | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	ok "$dev [$1-$2] online as System RAM (driver $(dax_driver $dev), node $node; ${why#daxmap: })"
 }
 
 # dax_hold DAXDEV: map DAXDEV and keep it mapped. Reconfigures it to
