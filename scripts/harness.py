@@ -30,8 +30,10 @@ from debugkernel import DEBUG, judge_debug, read_debug_config, timeout_of  # noq
 from debugkernel import cmdline as debugkernel_cmdline  # noqa: E402
 
 BOOT_TIMEOUT = 150  # seconds for a whole scenario, both stages
+# Any stack dump counts ("Call Trace:"): a dump_stack() or a WARN without
+# the "WARNING:" line, as from a teardown of memory in use.
 KERNEL_PROBLEMS = re.compile(
-    r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|"
+    r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|"
     r"possible circular locking|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|"
     r"INFO: task .* blocked|UBSAN:|KASAN:)")
@@ -57,18 +59,50 @@ def fresh_logs(logdir, stem):
     return paths
 
 
+GUEST_RAM = 2 * scenarios.G
+# HMAT topologies: two NUMA nodes splitting the guest's RAM, node 0 with
+# the CPUs (the one initiator), node 1 memory only; the latency (ns) and
+# bandwidth QEMU's HMAT gives each initiator/target pair, local first.
+HMAT_NODES = 2
+HMAT_LB = {True: ("10", "10G"), False: ("20", "5G")}
+
+
+def hmat_args(smp):
+    """QEMU options of an HMAT topology (scenarios.TOPOLOGIES "hmat"): the
+    nodes, each backed by its own RAM object, and an hmat-lb entry of
+    each kind for every initiator/target pair."""
+    args, initiators = [], [0]
+    for n in range(HMAT_NODES):
+        args += ["-object", f"memory-backend-ram,id=numa{n},size={GUEST_RAM // HMAT_NODES}"]
+        node = f"node,nodeid={n},memdev=numa{n}"
+        cpus = "0" if smp == 1 else f"0-{smp - 1}"
+        node += f",cpus={cpus}" if n in initiators else f",initiator={initiators[0]}"
+        args += ["-numa", node]
+    for i in initiators:
+        for t in range(HMAT_NODES):
+            latency, bandwidth = HMAT_LB[i == t]
+            lb = f"hmat-lb,initiator={i},target={t},hierarchy=memory"
+            args += ["-numa", f"{lb},data-type=access-latency,latency={latency}",
+                     "-numa", f"{lb},data-type=access-bandwidth,bandwidth={bandwidth}"]
+    return args
+
+
 def qemu_cmd(kdir, topo, initrd, append, console, results):
     """The QEMU command line for a topology (see scenarios.TOPOLOGIES)."""
     # KVM only when asked for: here /dev/kvm exists but nested guests hang.
     accel = "kvm" if os.environ.get("DAXO_KVM") == "1" else "tcg"
+    smp = int(os.environ.get("DAXO_SMP", "1"))
     cmd = [
-        "qemu-system-x86_64", "-machine", f"q35,cxl=on,accel={accel}",
-        "-cpu", "max", "-smp", os.environ.get("DAXO_SMP", "1"), "-m", "2G,maxmem=8G,slots=4",
+        "qemu-system-x86_64",
+        "-machine", f"q35,cxl=on,accel={accel}" + (",hmat=on" if topo.get("hmat") else ""),
+        "-cpu", "max", "-smp", str(smp), "-m", f"{GUEST_RAM // scenarios.G}G,maxmem=8G,slots=4",
         "-display", "none", "-no-reboot", "-monitor", "none",
         "-kernel", os.path.join(kdir, "arch/x86/boot/bzImage"),
         "-initrd", initrd, "-append", append,
         "-serial", f"file:{console}", "-serial", f"file:{results}",
     ]
+    if topo.get("hmat"):
+        cmd += hmat_args(smp)
     bus_nr = 12
     fmw = []
     for h, devices in enumerate(topo["bridges"]):
@@ -348,6 +382,102 @@ def judge_report(label, snap, expect, policy):
     return problems
 
 
+def report_ranges(label, snap, sr):
+    """Problems with the ranges the Rust dax_hmem's ownership report lists:
+    exactly the scenario's SR ranges, each once. (Firmware's other HMEM
+    resources, the HMAT memory targets, are DRAM: not Soft Reserved.)"""
+    got = []
+    for line in snap.get("ownership", []):
+        m = re.match(r"^0x([0-9a-f]+)-0x([0-9a-f]+)\s", line + " ")
+        if not m:
+            return [f"{label}: ownership report line not understood: {line!r}"]
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        got.append((start, end - start + 1))
+    if sorted(got) == sorted(sr):
+        return []
+    fmt = lambda rs: ", ".join(f"[{s:#x}-{s + n - 1:#x}]" for s, n in sorted(rs)) or "none"
+    return [f"{label}: ownership report lists {fmt(got)}, expected exactly the SR ranges "
+            f"{fmt(sr)}"]
+
+
+def memory_blocks(snap):
+    """(block size, {block index: (state, node)}) from the snapshot's
+    "memory" section (lib.sh snapshot_memory); size None if absent."""
+    bsize, blocks = None, {}
+    for line in snap.get("memory", []):
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "block_size_bytes":
+            bsize = int(parts[1], 16)
+        elif len(parts) == 4 and parts[0].startswith("memory"):
+            blocks[int(parts[1], 16)] = (parts[2], parts[3])
+    return bsize, blocks
+
+
+def judge_system_ram(label, snap, ranges):
+    """Problems with ranges that must be System RAM (kmem): covered by
+    "System RAM (kmem)" entries of /proc/iomem, every memory block online."""
+    problems = []
+    kmem = sorted((r[1], r[2]) for r in parse_iomem(snap.get("/proc/iomem", []))
+                  if r[3] == "System RAM (kmem)")
+    bsize, blocks = memory_blocks(snap)
+    for start, size in ranges:
+        end = start + size - 1
+        rng = f"[{start:#x}-{end:#x}]"
+        at = start
+        for s, e in kmem:
+            if s <= at <= e:
+                at = e + 1
+        if at <= end:
+            problems.append(f"{label}: {rng}: not covered by 'System RAM (kmem)' in "
+                            f"/proc/iomem (from {at:#x})")
+        if not bsize:
+            problems.append(f"{label}: {rng}: no memory block size in the snapshot")
+            continue
+        for idx in range(start // bsize, end // bsize + 1):
+            state = blocks.get(idx, ("missing",))[0]
+            if state != "online":
+                problems.append(f"{label}: {rng}: memory block {idx} "
+                                f"[{idx * bsize:#x}] is {state}, not online")
+                break
+    return problems
+
+
+def judge_dax_node(label, snap, want):
+    """Problems with DAX devices' NUMA nodes: {mapping start: node}."""
+    problems = []
+    nodes = {}
+    for line in snap.get("dax-node", []):
+        parts = line.split()
+        if len(parts) >= 2:
+            nodes[parts[0]] = parts[1]
+    for start, node in sorted(want.items()):
+        devs = [l.split()[0] for l in snap.get("dax", [])
+                if len(l.split()) >= 4 and int(l.split()[1], 16) == start]
+        if not devs:
+            problems.append(f"{label}: no DAX device starts at {start:#x} (for its node)")
+        for dev in devs:
+            if nodes.get(dev) != str(node):
+                problems.append(f"{label}: {dev} at {start:#x} has target_node "
+                                f"{nodes.get(dev, '?')}, expected {node}")
+    return problems
+
+
+def judge_hmat(label, snap):
+    """Problems with the NUMA view of an HMAT topology: nodes 0 and 1, each
+    with memory, and an HMAT table."""
+    problems = []
+    numa = [l.split() for l in snap.get("numa", [])]
+    nodes = {p[0]: int(p[1]) for p in numa if len(p) == 2 and p[0].startswith("node")}
+    for n in range(HMAT_NODES):
+        if nodes.get(f"node{n}", 0) <= 0:
+            problems.append(f"{label}: HMAT topology: no node{n} with memory "
+                            f"(nodes: {sorted(nodes) or 'none'})")
+    tables = [p for p in numa if p and p[0] == "acpi-tables"]
+    if not tables or "HMAT" not in tables[0][1:]:
+        problems.append(f"{label}: HMAT topology: no /sys/firmware/acpi/tables/HMAT")
+    return problems
+
+
 def per_impl(spec, impl):
     """A list that applies to every implementation, or a dict of lists keyed
     by space-separated implementation names ("*" for all)."""
@@ -404,6 +534,14 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
         if impl in RUST_HMEM and loaded and sr_expect:
             problems += judge_report(label, snap, sr_expect, scenario_policy(scn))
+        if impl in RUST_HMEM and loaded:
+            problems += report_ranges(label, snap, scn["sr"])
+        if label in scn.get("system_ram", {}):
+            problems += judge_system_ram(label, snap, scn["system_ram"][label])
+        if label in scn.get("dax_node", {}):
+            problems += judge_dax_node(label, snap, scn["dax_node"][label])
+        if scenarios.TOPOLOGIES[scn["topology"]].get("hmat"):
+            problems += judge_hmat(label, snap)
         if label in scn.get("soft_reserved_iomem", {}):
             want = sorted(scn["soft_reserved_iomem"][label])
             got = sorted((r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))

@@ -7,7 +7,8 @@
 # Writes into $DAXO_IMAGES, by default KDIR/daxo/ (harness.py reads the
 # same variable):
 #   base.cpio.gz   busybox, kmod, kexec, cxl, daxctl (+ their libraries),
-#                  the guest scripts, bzImage (for kexec) and the kernel's
+#                  the guest scripts, daxmap (scripts/guest/daxmap.c, built
+#                  static here), bzImage (for kexec) and the kernel's
 #                  modules: this is the C anchor module set;
 #   c.cpio.gz      (empty overlay: the C anchor as the kernel built it);
 #   ours.cpio.gz   overlay replacing dax_hmem.ko and dax_cxl.ko by the
@@ -63,6 +64,10 @@ copy_bin /usr/bin/daxctl /usr/bin
 mkdir -p "$r/etc/modprobe.d" "$r/etc/depmod.d"
 install -m755 "$DAXO_TOP/scripts/guest/init" "$r/init"
 install -m644 "$DAXO_TOP/scripts/guest/lib.sh" "$r/daxo/lib.sh"
+# The mapping holder of dax_hold (static: the guest has no libc).
+gcc -static -O2 -Wall -o "$work/daxmap" "$DAXO_TOP/scripts/guest/daxmap.c" ||
+	daxo_die "cannot build scripts/guest/daxmap.c (gcc, libc6-dev)"
+install -m755 "$work/daxmap" "$r/daxo/daxmap"
 install -m644 "$KDIR/arch/x86/boot/bzImage" "$r/daxo/bzImage"
 mkdir -p "$r/lib/modules"
 cp -a "$mods" "$r/lib/modules/"

@@ -617,6 +617,149 @@ SCENARIOS["fault"] = {
     "timeout": 600,
 }
 
+# --- Safety (issue 15): HMAT and memory in use
+
+# HMAT topologies: the guest's RAM split over two NUMA nodes (node 1 memory
+# only, its initiator node 0) with an HMAT giving every initiator/target
+# pair a latency and a bandwidth (harness.hmat_args). The kernel then also
+# registers HMAT's memory targets, DRAM, as HMEM resources: dax_hmem must
+# neither own nor report them (harness.report_ranges), nor count them.
+TOPOLOGIES["one-hb-hmat"] = dict(TOPOLOGIES["one-hb"], hmat=True)
+TOPOLOGIES["two-hb-hmat"] = dict(TOPOLOGIES["two-hb"], hmat=True)
+
+# The node the HMEM range's DAX device gets with HMAT (the CXL window's
+# own node, from its CFMWS): what the C anchor gives, ours must too.
+HMAT_WINDOW_NODE = 2
+
+
+def summary(n, cxl, hmem, policy):
+    """dax_hmem's one line per resolution, and a console_not pattern for
+    any such line that counts other than `n` ranges."""
+    return (rf"hmem_platform\.0: {n} Soft Reserved ranges: {cxl} to CXL, {hmem} to HMEM "
+            rf"\({policy} policy\)",
+            rf"hmem_platform\.0: (?!{n} )\d+ Soft Reserved ranges: ")
+
+
+_SUM_B, _NOT_B = summary(1, 0, 1, "per-range")
+_SUM_BS, _ = summary(1, 0, 1, "strict")
+both_policies("hmat-b", {
+    "title": "HMAT (two NUMA nodes): SR over the window, no region -> HMEM; only the SR "
+             "range in the ownership report",
+    "topology": "one-hb-hmat",
+    "sr": [SR_REGION],
+    "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+    "expect": {"final": [(*SR_REGION, "hmem")]},
+    "dax_node": {"final": {W0: HMAT_WINDOW_NODE}},
+    "console": {"ours": [_SUM_B]},
+    "console_not": {"ours": [_NOT_B]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_REGION, "hmem")]},
+    {"console": [_SUM_BS], "console_not": [_NOT_B]})
+
+_SUM_E, _NOT_E = summary(2, 1, 1, "per-range")
+_SUM_ES, _ = summary(2, 0, 2, "strict")
+both_policies("hmat-e", {
+    "title": "HMAT (two NUMA nodes): as (e), SR equal to a region plus an uncovered SR "
+             "range -> CXL, HMEM; only the SR ranges in the ownership report",
+    "topology": "one-hb-hmat",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                [LOAD_HMEM_CXL, "snapshot final"]),
+    "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
+    "dax_node": {"final": {SR_UNCOVERED[0]: HMAT_WINDOW_NODE}},
+    "console": {"ours": [_SUM_E]},
+    "console_not": {"ours": [_NOT_E]},
+    "impls": DRIVER_IMPLS,
+}, {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
+    {"title": "HMAT (two NUMA nodes): as (e-strict) -> HMEM, HMEM, the region torn down; "
+              "only the SR ranges in the ownership report",
+     "cxl_regions": {"final": []},
+     "console": [_SUM_ES, teardown_line(SR_UNCOVERED, 1), torn_down((W0, 256 * M), SR_REGION)],
+     "console_not": [_NOT_E]})
+
+# Memory in use: two host bridges, an SR range equal to a region in each
+# window, strict policy. Window 0's region is put to use (its DAX device
+# onlined as System RAM, or mapped by a process); then window 1's region
+# is deleted and hmem_platform.0 rebound: window 1's range is no longer
+# contained by a region, so strict wants every range for HMEM and window
+# 0's region torn down. A region in use must not be torn down: CXL keeps
+# it, and says so.
+SR_W1 = (W1, 256 * M)
+INUSE_SR = [SR_REGION, SR_W1]
+INUSE_STAGE1 = [BRING_UP,
+                "rd0=$(root_decoder_at 0x%x)" % W0, "rd1=$(root_decoder_at 0x%x)" % W1,
+                f"region_step $rd0 {256 * M} $(memdev_on_bus 0c) || return",
+                f"region_step $rd1 {256 * M} $(memdev_on_bus 20) || return",
+                f'kexec_stage2 "{boot_sr(INUSE_SR)}"']
+IN_USE = (r"strict policy: region\d+ \[mem 0x390000000-0x39fffffff\] is in use \(.*\): "
+          r"not torn down; CXL keeps \[mem 0x390000000-0x39fffffff\]")
+_BOTH_CXL = [(*SR_REGION, "cxl"), (*SR_W1, "cxl")]
+
+
+def inuse(title, use, label, after=()):
+    """An in-use scenario: `use` puts window 0's DAX device to use after
+    the boot snapshot (then snapshot `label`); `after` runs after the
+    rebind snapshot."""
+    return {
+        "title": "strict, SR equal to a region in each of two windows; " + title,
+        "topology": "two-hb",
+        "sr": INUSE_SR,
+        "stage1": INUSE_STAGE1,
+        "stage2": [BRING_UP] + LOAD_STRICT + [
+            "snapshot boot", f"{use} $(dax_at {W0:#x})", f"snapshot {label}",
+            f"delete_region $(region_of {W1:#x})", "snapshot deleted",
+            "rebind_hmem_platform", "snapshot rebind"] + list(after),
+        "expect": {
+            "boot": _BOTH_CXL, label: _BOTH_CXL,
+            "deleted": [(*SR_REGION, "cxl"), (*SR_W1, "none")],
+            "rebind": [(*SR_REGION, "cxl"), (*SR_W1, "hmem")],
+        },
+        "cxl_regions": {"boot": INUSE_SR, "deleted": [SR_REGION], "rebind": [SR_REGION]},
+        "console": [IN_USE],
+        "console_not": [r"stuck online", r"tore down"],
+        "impls": ["ours"],
+    }
+
+
+SCENARIOS["inuse-kmem"] = dict(
+    inuse("window 0's DAX device online as System RAM (kmem); window 1's region deleted, "
+          "hmem_platform.0 rebound -> HMEM takes window 1; window 0's region, in use, is "
+          "not torn down: CXL keeps it, its memory online", "kmem_online", "online"),
+    system_ram={"online": [SR_REGION], "deleted": [SR_REGION], "rebind": [SR_REGION]})
+
+SCENARIOS["inuse-devdax"] = inuse(
+    "window 0's DAX device mapped by a process (daxmap); window 1's region deleted, "
+    "hmem_platform.0 rebound -> HMEM takes window 1; window 0's region, in use, is not "
+    "torn down: CXL keeps it, the mapping and its data survive", "dax_hold", "held",
+    ["dax_release"])
+
+# As inuse-kmem, then dax_cxl unloaded: kmem cannot offline the memory
+# ("stuck online", allowed here), the region is left without a DAX device
+# but its memory is System RAM: still in use, so still not torn down.
+SCENARIOS["inuse-stuck"] = {
+    "title": "strict, SR equal to a region in each of two windows; window 0's DAX device "
+             "online as System RAM, then dax_cxl unloaded (the memory stays online); window "
+             "1's region deleted, hmem_platform.0 rebound -> HMEM takes window 1; window 0's "
+             "region, its memory System RAM, is not torn down",
+    "topology": "two-hb",
+    "sr": INUSE_SR,
+    "stage1": INUSE_STAGE1,
+    "stage2": [BRING_UP] + LOAD_STRICT + [
+        "snapshot boot", f"kmem_online $(dax_at {W0:#x})", "snapshot online",
+        "unload dax_cxl", "snapshot unloaded",
+        f"delete_region $(region_of {W1:#x})", "rebind_hmem_platform", "snapshot rebind"],
+    "expect": {
+        "boot": _BOTH_CXL, "online": _BOTH_CXL,
+        "unloaded": [(*SR_REGION, "none"), (*SR_W1, "none")],
+        "rebind": [(*SR_REGION, "none"), (*SR_W1, "hmem")],
+    },
+    "system_ram": {"online": [SR_REGION], "unloaded": [SR_REGION], "rebind": [SR_REGION]},
+    "cxl_regions": {"boot": INUSE_SR, "unloaded": INUSE_SR, "rebind": [SR_REGION]},
+    "console": [IN_USE, r"stuck online until reboot"],
+    "console_not": [r"tore down"],
+    "impls": ["ours"],
+}
+
 SCENARIOS["kunit"] = {
     "title": "KUnit: the ownership decision and ledger",
     "topology": "one-hb",

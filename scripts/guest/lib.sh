@@ -10,6 +10,9 @@
 
 DAXO_OUT=/dev/ttyS1
 daxo_n=0
+# The step count also lives in a file: a step may run in a command
+# substitution's subshell ($(dax_at ADDR)), whose variables die with it.
+DAXO_STEPS=/tmp/daxo.steps
 
 out() { echo "$*" > $DAXO_OUT; }
 
@@ -18,8 +21,14 @@ cmdline_arg() { # name -> value of daxo.NAME= on the kernel command line
 }
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
-ok() { daxo_n=$((daxo_n + 1)); out "ok $daxo_n - $* [t=$(uptime_s)]"; }
-notok() { daxo_n=$((daxo_n + 1)); out "not ok $daxo_n - $* [t=$(uptime_s)]"; }
+next_step() { # daxo_n = the next step's number (no fork: read, echo)
+	daxo_n=0
+	[ -r $DAXO_STEPS ] && read -r daxo_n < $DAXO_STEPS
+	daxo_n=$((daxo_n + 1))
+	echo $daxo_n > $DAXO_STEPS
+}
+ok() { next_step; out "ok $daxo_n - $* [t=$(uptime_s)]"; }
+notok() { next_step; out "not ok $daxo_n - $* [t=$(uptime_s)]"; }
 
 # step DESCRIPTION COMMAND...: run a command, report it as one KTAP line.
 step() {
@@ -270,6 +279,13 @@ snapshot() {
 			echo "$(basename $d) $(cat $f/start) $(cat $f/end) $(readlink -f $d)" > $DAXO_OUT
 		done
 	done
+	out "@@ file dax-node"
+	for d in /sys/bus/dax/devices/*; do
+		[ -e "$d/target_node" ] || continue
+		read -r f < $d/target_node
+		echo "${d##*/} $f $(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
+	done
+	snapshot_memory
 	out "@@ file cxl-regions"
 	for d in /sys/bus/cxl/devices/region*; do
 		[ -e "$d" ] || continue
@@ -282,6 +298,44 @@ snapshot() {
 	out "@@ file modules"
 	cat /proc/modules > $DAXO_OUT
 	out "@@ end"
+}
+
+# snapshot_memory: the memory blocks ("@@ file memory": the block size,
+# then "memoryN PHYS_INDEX STATE NODE", the index and size in hex as sysfs
+# has them) and the NUMA view ("@@ file numa": "nodeN MEMTOTAL_KB", then
+# "acpi-tables NAME..."), read without forking per block.
+snapshot_memory() {
+	local d n m pi st node k v tables=
+	out "@@ file memory"
+	{
+		read -r v < /sys/devices/system/memory/block_size_bytes
+		echo "block_size_bytes $v"
+		for d in /sys/devices/system/memory/memory[0-9]*; do
+			[ -e "$d/state" ] || continue
+			read -r pi < $d/phys_index
+			read -r st < $d/state
+			node=-
+			for n in $d/node[0-9]*; do
+				[ -e "$n" ] && node=${n##*/node}
+			done
+			echo "${d##*/} $pi $st $node"
+		done
+	} > $DAXO_OUT 2>/dev/null
+	out "@@ file numa"
+	{
+		for d in /sys/devices/system/node/node[0-9]*; do
+			[ -e "$d/meminfo" ] || continue
+			m=0
+			while read -r _ _ k v _; do
+				[ "$k" = MemTotal: ] && m=$v
+			done < $d/meminfo
+			echo "${d##*/} $m"
+		done
+		for d in /sys/firmware/acpi/tables/*; do
+			[ -f "$d" ] && tables="$tables ${d##*/}"
+		done
+		echo "acpi-tables$tables"
+	} > $DAXO_OUT
 }
 
 # unbind_hmem: unbind every hmem.N from the hmem driver (hand-back).
@@ -300,6 +354,181 @@ region_of() {
 		[ "$(cat $d/resource 2>/dev/null)" = "$1" ] && { basename $d; return 0; }
 	done
 	echo "no region at $1" >&2
+	return 1
+}
+
+# ---- Memory in use (scenarios inuse-*): a DAX device onlined as System
+# RAM, or mapped by a process, while the ownership changes under it.
+
+# dax_at ADDR: print the daxX.Y whose mapping starts at ADDR (hex, as
+# 0x390000000), waiting up to 10 s for it; a KTAP step (it may run in
+# $(...): the step count is kept in a file).
+dax_at() {
+	local d f i s
+	for i in $(seq 50); do
+		for d in /sys/bus/dax/devices/dax*; do
+			for f in $d/mapping[0-9]*; do
+				[ -e "$f/start" ] || continue
+				read -r s < $f/start
+				[ $((s)) = $(($1)) ] || continue
+				ok "dax_at $1: ${d##*/}"
+				echo "${d##*/}"
+				return 0
+			done
+		done
+		sleep 0.2
+	done
+	notok "dax_at $1: no DAX device has a mapping that starts there"
+	return 1
+}
+
+# dax_range DAXDEV: print "START END" (hex) of its first mapping.
+dax_range() {
+	local s e
+	read -r s < /sys/bus/dax/devices/$1/mapping0/start || return 1
+	read -r e < /sys/bus/dax/devices/$1/mapping0/end || return 1
+	echo "$s $e"
+}
+
+# dax_driver DAXDEV: print the driver DAXDEV is bound to (empty if none).
+dax_driver() {
+	local l
+	l=$(readlink /sys/bus/dax/devices/$1/driver 2>/dev/null) && echo "${l##*/}"
+}
+
+# blocks_online START END: every memory block of [START, END] exists and
+# is online; else print the first block that is not, and fail.
+blocks_online() {
+	local bs i st
+	read -r bs < /sys/devices/system/memory/block_size_bytes
+	bs=$((0x$bs))
+	for i in $(seq $(($1 / bs)) $(($2 / bs))); do
+		st=missing
+		[ -e /sys/devices/system/memory/memory$i/state ] &&
+			read -r st < /sys/devices/system/memory/memory$i/state
+		[ "$st" = online ] || { echo "memory$i: $st"; return 1; }
+	done
+}
+
+# kmem_covers START END: a "System RAM (kmem)" entry of /proc/iomem covers
+# [START, END].
+kmem_covers() {
+	local r _
+	grep ' : System RAM (kmem)$' /proc/iomem | while read -r r _; do
+		[ $((0x${r%-*})) -le $(($1)) ] && [ $((0x${r#*-})) -ge $(($2)) ] && echo yes
+	done | grep -q yes
+}
+
+# kmem_online DAXDEV: hand DAXDEV to kmem and online its memory as System
+# RAM (`daxctl reconfigure-device -m system-ram`, which onlines the blocks,
+# movable); ok when every memory block of its range is online and a
+# "System RAM (kmem)" entry covers the range in /proc/iomem, and 2 MiB
+# bound to its node take a pattern there (daxmap -n NODE). (Loaded by
+# name, kmem also binds every other unbound DAX device: their memory is
+# added, offline, as the kernel's default online policy here says.)
+kmem_online() {
+	local dev=$1 rng why node
+	[ -n "$dev" ] || { notok "kmem_online: no DAX device given"; return 1; }
+	step "modprobe kmem" modprobe kmem || return 1
+	step "daxctl reconfigure-device -m system-ram $dev" \
+		daxctl reconfigure-device -m system-ram "$dev" || return 1
+	rng=$(dax_range "$dev") || { notok "kmem_online: $dev has no mapping0"; return 1; }
+	set -- $rng
+	if ! why=$(blocks_online $1 $2); then
+		notok "$dev [$1-$2] as System RAM: $why, not online"
+		daxctl list -d "$dev" 2>&1 | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	if ! kmem_covers $1 $2; then
+		notok "$dev [$1-$2] as System RAM: no 'System RAM (kmem)' entry covers it"
+		grep -i 'kmem\|dax' /proc/iomem | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	read -r node < /sys/bus/dax/devices/$dev/target_node
+	if ! why=$(/daxo/daxmap -n "$node" 2>&1); then
+		notok "$dev [$1-$2] online as System RAM, but not usable on node $node"
+		echo "$why" | sed 's/^/# /' > $DAXO_OUT
+		return 1
+	fi
+	ok "$dev [$1-$2] online as System RAM (driver $(dax_driver $dev), node $node; ${why#daxmap: })"
+}
+
+# dax_hold DAXDEV: map DAXDEV and keep it mapped. Reconfigures it to
+# devdax if it is not bound to device_dax, then starts /daxo/daxmap in the
+# background: it maps 2 MiB of /dev/DAXDEV shared, writes and checks a
+# pattern, says READY (with its pid) in /tmp/daxmap.ready and sleeps
+# until dax_release. Ok when it is READY within 10 s.
+dax_hold() {
+	local dev=$1 i pid
+	[ -n "$dev" ] || { notok "dax_hold: no DAX device given"; return 1; }
+	step "modprobe device_dax" modprobe device_dax || return 1
+	if [ "$(dax_driver $dev)" != device_dax ]; then
+		step "daxctl reconfigure-device -m devdax -f $dev" \
+			daxctl reconfigure-device -m devdax -f "$dev" || return 1
+	fi
+	for i in $(seq 25); do
+		[ -c /dev/$dev ] && break
+		sleep 0.2
+	done
+	rm -f /tmp/daxmap.ready /tmp/daxmap.rc
+	(/daxo/daxmap /dev/$dev /tmp/daxmap.ready > /tmp/daxmap.log 2>&1
+	 echo $? > /tmp/daxmap.rc) &
+	for i in $(seq 50); do
+		[ -s /tmp/daxmap.ready ] || [ -e /tmp/daxmap.rc ] && break
+		sleep 0.2
+	done
+	read -r _ pid 2>/dev/null < /tmp/daxmap.ready
+	if [ -z "$pid" ]; then
+		notok "dax_hold $dev: daxmap not READY ($(cat /tmp/daxmap.rc 2>/dev/null || echo running))"
+		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+		# Without CONFIG_FS_DAX no inode is S_DAX: device-dax refuses
+		# every mmap (-EINVAL).
+		dmesg | grep -q 'vma is not DAX capable' &&
+			out "# the kernel refuses device-dax mmap: 'vma is not DAX capable' (CONFIG_FS_DAX=y needed)"
+		return 1
+	fi
+	echo "$pid" > /tmp/daxmap.pid
+	ok "dax_hold $dev: daxmap (pid $pid) holds 2 MiB of /dev/$dev mapped, pattern written and checked"
+}
+
+# dax_release: SIGTERM the daxmap of dax_hold and wait for it (10 s); ok
+# only when it exited 0: the pattern intact, no SIGBUS.
+dax_release() {
+	local pid i rc
+	read -r pid 2>/dev/null < /tmp/daxmap.pid || { notok "dax_release: no daxmap running"; return 1; }
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		[ -e /tmp/daxmap.rc ] && break
+		sleep 0.2
+	done
+	rc=$(cat /tmp/daxmap.rc 2>/dev/null)
+	rm -f /tmp/daxmap.pid
+	if [ "$rc" = 0 ]; then
+		ok "dax_release: daxmap exited 0, the mapping's pattern intact: $(tail -n 1 /tmp/daxmap.log)"
+	else
+		notok "dax_release: daxmap exited ${rc:-"(still running after 10 s)"}"
+		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+		return 1
+	fi
+}
+
+# delete_region REGION: delete a CXL region through its root decoder's
+# delete_region (the region's parent in sysfs); ok when it is gone.
+delete_region() {
+	local r=$1 c=/sys/bus/cxl/devices rd i
+	[ -n "$r" ] && [ -e $c/$r ] || { notok "delete_region: no region '$r'"; return 1; }
+	rd=$(readlink -f $c/$r/..)
+	rd=${rd##*/}
+	if ! wr $c/$rd/delete_region "$r" 2>/tmp/err; then
+		notok "delete_region $r (via $rd)"
+		sed 's/^/# /' /tmp/err > $DAXO_OUT
+		return 1
+	fi
+	for i in $(seq 50); do
+		[ -e $c/$r ] || { ok "delete_region $r (via $rd): gone"; return 0; }
+		sleep 0.2
+	done
+	notok "delete_region $r (via $rd): still there after 10 s"
 	return 1
 }
 
@@ -488,6 +717,8 @@ daxo_main() {
 		stage2
 	fi
 	kmemleak_check
+	daxo_n=0
+	[ -r $DAXO_STEPS ] && read -r daxo_n < $DAXO_STEPS
 	out "1..$daxo_n"
 	out "@@ done"
 }

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxmap - hold a device-dax mapping while a scenario changes ownership
+ * under it (scripts/guest/lib.sh: dax_hold, dax_release).
+ *
+ *   daxmap /dev/daxX.Y READYFILE
+ *
+ * Maps the first 2 MiB of the device MAP_SHARED, writes a pattern, checks
+ * it, writes "READY <pid>" to READYFILE and sleeps until SIGTERM; then
+ * checks the pattern again. Exit status: 0 the pattern is intact, 1 it is
+ * not (or a setup step failed), 2 SIGBUS on an access to the mapping.
+ *
+ *   daxmap -n NODE
+ *
+ * For memory onlined as System RAM (kmem_online): 2 MiB of anonymous
+ * memory bound to NUMA node NODE, a pattern written and checked, every
+ * page found on NODE (move_pages()). Exit status 0 if so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAP_LEN		(2UL << 20)
+#define MPOL_BIND	2
+#define PATTERN(i)	(0x6461786d61700000ULL ^ ((unsigned long long)(i) * 0x9e3779b97f4a7c15ULL))
+
+static sig_atomic_t stop;	/* read after sigsuspend() returns */
+
+static void on_term(int sig)
+{
+	stop = 1;
+}
+
+static void on_bus(int sig)
+{
+	static const char msg[] = "daxmap: SIGBUS on the mapping\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(2);
+}
+
+/* Make the compiler really write and read the mapping, in order. */
+static inline void barrier(void)
+{
+	asm volatile("" : : : "memory");
+}
+
+/* Index of the first word that differs from the pattern, or -1. */
+static long check(const unsigned long long *p)
+{
+	size_t i;
+
+	barrier();
+	for (i = 0; i < MAP_LEN / sizeof(*p); i++)
+		if (p[i] != PATTERN(i))
+			return i;
+	return -1;
+}
+
+static void fill(unsigned long long *p)
+{
+	size_t i;
+
+	for (i = 0; i < MAP_LEN / sizeof(*p); i++)
+		p[i] = PATTERN(i);
+}
+
+/* daxmap -n NODE: write to memory of NODE, check it is there. */
+static int on_node(int node)
+{
+	unsigned long mask = 1UL << node;
+	size_t i, n = MAP_LEN / getpagesize();
+	int status[MAP_LEN / 4096];	/* pages of 4 KiB or more */
+	void *pages[MAP_LEN / 4096];
+	long bad;
+	char *p;
+
+	if (node < 0 || node >= 64) {
+		fprintf(stderr, "daxmap: node %d out of range\n", node);
+		return 1;
+	}
+	p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED ||
+	    syscall(SYS_mbind, p, MAP_LEN, MPOL_BIND, &mask, 64, 0)) {
+		fprintf(stderr, "daxmap: mmap/mbind to node %d: %s\n", node, strerror(errno));
+		return 1;
+	}
+	fill((unsigned long long *)p);
+	bad = check((unsigned long long *)p);
+	if (bad >= 0) {
+		fprintf(stderr, "daxmap: node %d: word %ld differs after writing\n", node, bad);
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		pages[i] = p + i * getpagesize();
+	if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0)) {
+		fprintf(stderr, "daxmap: move_pages: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (status[i] != node) {
+			fprintf(stderr, "daxmap: page %zu is on node %d, not %d\n",
+				i, status[i], node);
+			return 1;
+		}
+	}
+	printf("daxmap: 2 MiB on node %d written, checked, every page there\n", node);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { 0 };
+	unsigned long long *p;
+	sigset_t term, old;
+	long bad;
+	FILE *f;
+	int fd;
+
+	if (argc == 3 && !strcmp(argv[1], "-n"))
+		return on_node(atoi(argv[2]));
+	if (argc != 3) {
+		fprintf(stderr, "usage: daxmap /dev/daxX.Y READYFILE | daxmap -n NODE\n");
+		return 1;
+	}
+	sa.sa_handler = on_bus;
+	sigaction(SIGBUS, &sa, NULL);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	/* SIGTERM only while waiting in sigsuspend(): no lost wake-up. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &old);
+
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "daxmap: open %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "daxmap: mmap %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	fill(p);
+	bad = check(p);
+	if (bad >= 0) {
+		fprintf(stderr, "daxmap: %s: word %ld differs just after writing\n", argv[1], bad);
+		return 1;
+	}
+	f = fopen(argv[2], "w");
+	if (!f || fprintf(f, "READY %d\n", (int)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "daxmap: cannot write %s\n", argv[2]);
+		return 1;
+	}
+	printf("daxmap: %s: 2 MiB mapped, pattern written and checked\n", argv[1]);
+	fflush(stdout);
+
+	while (!stop)
+		sigsuspend(&old);
+
+	bad = check(p);
+	if (bad >= 0) {
+		printf("daxmap: %s: pattern broken at word %ld at SIGTERM\n", argv[1], bad);
+		return 1;
+	}
+	printf("daxmap: %s: pattern intact at SIGTERM\n", argv[1]);
+	return 0;
+}
