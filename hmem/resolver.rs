@@ -26,7 +26,7 @@
 use crate::ffi::{self, dax, device_lock::DeviceLocked, hmem_device::HmemDevice};
 use crate::glue;
 use crate::ownership::{self, claim, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
-use crate::region_teardown::{self, Busy};
+use crate::region_teardown::{self, Surveyed};
 use crate::report;
 use core::cell::UnsafeCell;
 use kernel::{
@@ -169,10 +169,10 @@ impl Resolver {
         let ranges = ffi::hmem::soft_reserved_ranges(locked)?;
         let cxl = glue::cxl_enabled();
         let policy = glue::policy();
-        // The CXL regions in use, which the strict policy never takes a
-        // range from (looked up once, only when it can matter).
-        let busy = if phase == Phase::Final && policy == Policy::Strict && cxl {
-            region_teardown::regions_in_use()?
+        // The CXL regions, and which are in use: the strict policy never
+        // takes a range from those (looked up once, only when it matters).
+        let regions = if phase == Phase::Final && policy == Policy::Strict && cxl {
+            region_teardown::survey()?
         } else {
             KVec::new()
         };
@@ -199,19 +199,21 @@ impl Resolver {
                     range: sr.range,
                     meets_cxl_window: meets,
                     contained_by_region: contained,
-                    region_in_use: busy.iter().any(|b| b.range().overlaps(&sr.range)),
+                    region_in_use: regions
+                        .iter()
+                        .any(|g| g.in_use().is_some() && g.range().overlaps(&sr.range)),
                     hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),
+                    region: regions
+                        .iter()
+                        .find(|g| contained && g.range().contains(&sr.range))
+                        .map(|g| g.range()),
                 },
                 GFP_KERNEL,
             )?;
             nids.push(sr.target_nid, GFP_KERNEL)?;
         }
         let verdicts = ownership::decide(&facts, policy)?;
-        for (f, verdict) in facts.iter().zip(verdicts.iter()) {
-            if let Ok(d) = verdict {
-                self.say_kept(f.range, &d.reason, &busy);
-            }
-        }
+        self.say_kept(&facts, &verdicts, &regions);
 
         let state = self.state(locked)?;
         if phase == Phase::Final {
@@ -224,10 +226,16 @@ impl Resolver {
             state.ledger.record(f.range, *verdict)?;
         }
         if phase == Phase::Final && policy == Policy::Strict {
-            self.tear_down_regions(&state.ledger);
+            self.tear_down_regions(&mut state.ledger);
         }
-        for ((f, verdict), nid) in facts.iter().zip(verdicts.iter()).zip(nids.iter()) {
-            self.act(state, f.range, *nid, verdict);
+        // Act on the ledger's verdicts: the teardown may have given ranges
+        // back to CXL.
+        for (i, (f, nid)) in facts.iter().zip(nids.iter()).enumerate() {
+            let verdict = state
+                .ledger
+                .find(&f.range)
+                .map_or(verdicts[i], |e| e.verdict);
+            self.act(state, f.range, *nid, &verdict);
         }
         report::record(dev, &state.ledger);
         if phase == Phase::Final || !deferred {
@@ -246,7 +254,7 @@ impl Resolver {
 
     /// Strict policy: tear down the CXL regions over ranges HMEM now owns,
     /// and say once how many and which range made HMEM take everything.
-    fn tear_down_regions(&self, ledger: &Ledger) {
+    fn tear_down_regions(&self, ledger: &mut Ledger) {
         let dev = self.pdev.as_ref();
         let Some(missed) = ledger.entries().iter().find_map(|e| match e.verdict {
             Ok(d) if d.reason == Reason::NotContained => Some(e.range),
@@ -256,50 +264,77 @@ impl Resolver {
             // them, nothing to tear down.
             return;
         };
+        let o = match region_teardown::tear_down(dev, ledger.entries()) {
+            Ok(o) => o,
+            Err(e) => {
+                dev_err!(dev, "strict policy: CXL region teardown failed: {:?}\n", e);
+                return;
+            }
+        };
+        // A region found in use keeps its ranges with CXL (said above, one
+        // line per region).
+        for region in o.in_use.iter() {
+            ledger.keep_for_cxl(region);
+        }
+        if o.torn_down == 0 {
+            return;
+        }
         let kept = ledger
             .entries()
             .iter()
             .any(|e| matches!(e.verdict, Ok(d) if d.owner == Owner::Cxl));
-        match region_teardown::tear_down(dev, ledger.entries()) {
-            Ok(o) if o.chosen == 0 => {}
-            Ok(o) => dev_info!(
-                dev,
-                "strict policy: {} is not contained by a committed CXL region, so HMEM owns every \
-                 Soft Reserved range{}; tore down {} of {} CXL regions over them\n",
-                missed,
-                if kept { " CXL does not keep" } else { "" },
-                o.torn_down,
-                o.chosen
-            ),
-            Err(e) => dev_err!(dev, "strict policy: CXL region teardown failed: {:?}\n", e),
-        }
+        dev_info!(
+            dev,
+            "strict policy: {} is not contained by a committed CXL region, so HMEM owns every \
+             Soft Reserved range{}; tore down {} of {} CXL regions over them\n",
+            missed,
+            if kept { " CXL does not keep" } else { "" },
+            o.torn_down,
+            o.chosen
+        );
     }
 
-    /// Say in one line why the strict policy left a range to CXL.
-    fn say_kept(&self, range: PhysRange, reason: &Reason, busy: &[Busy]) {
+    /// Say why the strict policy left ranges to CXL: one line per region in
+    /// use, one per range HMEM could not use or that shares such a region.
+    fn say_kept(&self, facts: &[Facts], verdicts: &[Verdict], regions: &[Surveyed]) {
         let dev = self.pdev.as_ref();
-        match reason {
-            Reason::KeptInUse { .. } => {
-                for b in busy.iter().filter(|b| b.range().overlaps(&range)) {
-                    dev_info!(
-                        dev,
-                        "strict policy: {} {} is in use ({}): not torn down; CXL keeps {}\n",
-                        b.name(),
-                        b.range(),
-                        b.why(),
-                        range
-                    );
-                }
+        let kept = |i: usize| match verdicts[i] {
+            Ok(d) => d.reason,
+            Err(_) => Reason::ContainedByRegion,
+        };
+        for g in regions.iter() {
+            let Some(why) = g.in_use() else { continue };
+            let first = (0..facts.len()).find(|&i| {
+                matches!(kept(i), Reason::KeptInUse { .. }) && facts[i].range.overlaps(&g.range())
+            });
+            if let Some(i) = first {
+                dev_info!(
+                    dev,
+                    "strict policy: {} {} is in use ({}): not torn down; CXL keeps {}\n",
+                    g.name(),
+                    g.range(),
+                    why,
+                    facts[i].range
+                );
             }
-            Reason::KeptUnusable { .. } => dev_info!(
-                dev,
-                "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: its CXL \
-                 region is not torn down; CXL keeps {}\n",
-                range,
-                dax::ALIGN >> 10,
-                range
-            ),
-            _ => {}
+        }
+        for (i, f) in facts.iter().enumerate() {
+            match kept(i) {
+                Reason::KeptUnusable { .. } => dev_info!(
+                    dev,
+                    "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: CXL \
+                     keeps it, and its region is not torn down\n",
+                    f.range,
+                    dax::ALIGN >> 10
+                ),
+                Reason::KeptWithRegion { .. } => dev_info!(
+                    dev,
+                    "strict policy: CXL keeps {}: its region also holds a range HMEM could not \
+                     use, and is not torn down\n",
+                    f.range
+                ),
+                _ => {}
+            }
         }
     }
 
@@ -329,6 +364,18 @@ impl Resolver {
             );
         }
         if decision.owner != Owner::Hmem || state.devices.iter().any(|d| d.range() == range) {
+            return;
+        }
+        // Memory onlined earlier (through a DAX device since gone) may
+        // still be System RAM: a DAX region over it would hand memory the
+        // kernel uses to whoever maps the device.
+        if ffi::resource::intersects_system_ram(&range) {
+            dev_warn!(
+                dev,
+                "{} is System RAM already (memory onlined earlier is still online): no HMEM \
+                 device for it\n",
+                range
+            );
             return;
         }
         // Room for the device first: once registered, kmem may online its

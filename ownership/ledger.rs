@@ -2,7 +2,7 @@
 
 //! The record of what was decided, range by range.
 
-use super::policy::{Owner, Policy, Verdict};
+use super::policy::{Owner, Policy, Reason, Verdict};
 use super::range::PhysRange;
 use kernel::prelude::*;
 
@@ -75,6 +75,21 @@ impl Ledger {
             Ok(d) if e.range.overlaps(range) => Some((d.owner, e.range)),
             _ => None,
         })
+    }
+
+    /// Give every range HMEM was to own that overlaps `region` back to
+    /// CXL: the region turned out to be in use and was not torn down.
+    pub(crate) fn keep_for_cxl(&mut self, region: &PhysRange) {
+        for e in self.entries.iter_mut() {
+            if let Ok(d) = &mut e.verdict {
+                if d.owner == Owner::Hmem && e.range.overlaps(region) {
+                    if let Some(missed) = d.reason.missed() {
+                        d.owner = Owner::Cxl;
+                        d.reason = Reason::KeptInUse { missed };
+                    }
+                }
+            }
+        }
     }
 
     /// How many ranges went where.

@@ -75,6 +75,13 @@ pub(crate) enum Reason {
         /// The first range (in walk order) that no region contains.
         missed: PhysRange,
     },
+    /// Strict policy: `missed` would make HMEM take this range too, but its
+    /// CXL region also holds a range CXL keeps (see above): the region is
+    /// not torn down, so CXL keeps this one as well.
+    KeptWithRegion {
+        /// The first range (in walk order) that no region contains.
+        missed: PhysRange,
+    },
 }
 
 impl Reason {
@@ -91,6 +98,9 @@ impl Reason {
             Self::KeptUnusable { .. } => {
                 "strict policy: another range was not contained, but HMEM cannot use this one"
             }
+            Self::KeptWithRegion { .. } => {
+                "strict policy: another range was not contained, but its CXL region is kept"
+            }
         }
     }
 
@@ -100,7 +110,8 @@ impl Reason {
         match self {
             Self::StrictFallback { missed }
             | Self::KeptInUse { missed }
-            | Self::KeptUnusable { missed } => Some(*missed),
+            | Self::KeptUnusable { missed }
+            | Self::KeptWithRegion { missed } => Some(*missed),
             _ => None,
         }
     }
@@ -139,6 +150,9 @@ pub(crate) struct Facts {
     pub(crate) region_in_use: bool,
     /// HMEM could make a DAX region of it (aligned to the DAX alignment).
     pub(crate) hmem_usable: bool,
+    /// The committed CXL region that contains it, when known (the strict
+    /// policy keeps or tears down a region as a whole).
+    pub(crate) region: Option<PhysRange>,
 }
 
 impl Facts {
@@ -167,6 +181,16 @@ pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
         Policy::PerRange => None,
         Policy::Strict => facts.iter().find(|f| f.is_miss()).map(|f| f.range),
     };
+    // A range HMEM cannot use keeps its region, and with it every other
+    // range of that region. Such ranges are rare: only then is there a
+    // pass over the ranges for each.
+    let unusable = |g: &Facts| g.range.is_valid() && g.cxl_claims() && !g.hmem_usable;
+    let any_unusable = missed.is_some() && facts.iter().any(unusable);
+    let kept_for = |f: &Facts| -> bool {
+        any_unusable
+            && f.region.is_some()
+            && facts.iter().any(|g| g.region == f.region && unusable(g))
+    };
     for f in facts {
         let verdict = if !f.range.is_valid() {
             Err(Rejection::Degenerate)
@@ -187,6 +211,8 @@ pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
                 (Owner::Cxl, Reason::KeptInUse { missed })
             } else if !f.hmem_usable {
                 (Owner::Cxl, Reason::KeptUnusable { missed })
+            } else if kept_for(f) {
+                (Owner::Cxl, Reason::KeptWithRegion { missed })
             } else {
                 (Owner::Hmem, Reason::StrictFallback { missed })
             };

@@ -7,13 +7,14 @@ use crate::ffi::cxl_region::{self, InUse, Region};
 use crate::ownership::{Entry, PhysRange};
 use kernel::{device::Device, prelude::*};
 
-/// A CXL region in use, which is never torn down.
-pub(crate) struct Busy {
+/// A CXL region as the strict policy sees it before deciding: where it
+/// is, and whether it is in use (a region in use is never torn down).
+pub(crate) struct Surveyed {
     region: Region,
-    why: InUse,
+    in_use: Option<InUse>,
 }
 
-impl Busy {
+impl Surveyed {
     /// The region's HPA range.
     pub(crate) fn range(&self) -> PhysRange {
         self.region.range()
@@ -24,29 +25,31 @@ impl Busy {
         self.region.name()
     }
 
-    /// Why it is in use.
-    pub(crate) fn why(&self) -> InUse {
-        self.why
+    /// Whether it is in use, and why.
+    pub(crate) fn in_use(&self) -> Option<InUse> {
+        self.in_use
     }
 }
 
-/// Every CXL region in use now: its DAX region bound, or some of its
-/// memory System RAM.
-pub(crate) fn regions_in_use() -> Result<KVec<Busy>> {
-    let mut busy = KVec::new();
-    for region in cxl_region::regions()? {
-        if let Some(why) = region.in_use() {
-            busy.push(Busy { region, why }, GFP_KERNEL)?;
-        }
+/// Every CXL region with its range, and whether it is in use now: its DAX
+/// region bound, or some of its memory System RAM.
+pub(crate) fn survey() -> Result<KVec<Surveyed>> {
+    let regions = cxl_region::regions()?;
+    let mut out = KVec::with_capacity(regions.len(), GFP_KERNEL)?;
+    for region in regions {
+        let in_use = region.in_use();
+        out.push(Surveyed { region, in_use }, GFP_KERNEL)?;
     }
-    Ok(busy)
+    Ok(out)
 }
 
 /// Tear down every CXL region that overlaps a Soft Reserved range HMEM owns
 /// according to `decided`. `dev` is the device messages are about.
 ///
-/// One `dev_dbg` per region torn down; a region the CXL core refuses to
-/// tear down (decoders locked by firmware) gets a warning and stays
+/// One `dev_dbg` per region torn down; one line per region left alone
+/// because it is in use (the caller then gives its ranges back to CXL, see
+/// [`Outcome::in_use`]); a region the CXL core refuses to tear down
+/// otherwise (decoders locked by firmware) gets a warning and stays
 /// inactive. The caller reports the count.
 pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
     let regions = cxl_region::regions()?;
@@ -58,11 +61,13 @@ pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
     let mut outcome = Outcome {
         chosen: doomed.len(),
         torn_down: 0,
+        in_use: KVec::with_capacity(doomed.len(), GFP_KERNEL)?,
     };
     for d in doomed.iter() {
         let region = &regions[d.region];
-        // Never under memory in use: looked at again right before, and
-        // the CXL core refuses System RAM under its own lock (EBUSY).
+        // Never under memory in use: looked at again right before; the
+        // CXL core decides under the region's lock (EBUSY), and marks the
+        // region dead so that nothing binds it before it is gone.
         let in_use = region.in_use();
         let rc = match in_use {
             Some(_) => Err(EBUSY),
@@ -81,15 +86,25 @@ pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
             }
             // Gone already, or moved off the range: nothing to do.
             Err(e) if e == ENODEV || e == ESTALE => {}
-            Err(e) if e == EBUSY => dev_info!(
-                dev,
-                "strict policy: {} {} is in use ({}): not torn down; it overlaps {}, which HMEM \
-                 owns\n",
-                region.name(),
-                region.range(),
-                in_use.unwrap_or(InUse::SystemRam),
-                d.because
-            ),
+            Err(e) if e == EBUSY => {
+                // CXL keeps the ranges HMEM took only for the strict
+                // fallback; a range no region contains stays HMEM's.
+                let fallback = decided.iter().any(|e| {
+                    e.range == d.because
+                        && matches!(e.verdict, Ok(v) if v.reason.missed().is_some())
+                });
+                dev_info!(
+                    dev,
+                    "strict policy: {} {} is in use ({}): not torn down; {} {}\n",
+                    region.name(),
+                    region.range(),
+                    in_use.unwrap_or(InUse::Refused),
+                    if fallback { "CXL keeps" } else { "HMEM still owns" },
+                    d.because
+                );
+                // Within the capacity reserved above: cannot fail.
+                let _ = outcome.in_use.push(region.range(), GFP_KERNEL);
+            }
             Err(e) => dev_warn!(
                 dev,
                 "cannot tear down {} {} ({:?}); it overlaps {}, which HMEM owns, and stays inactive\n",

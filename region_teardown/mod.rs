@@ -20,19 +20,19 @@ pub(crate) mod select;
 mod apply;
 
 #[cfg(daxo_region_teardown)]
-pub(crate) use apply::{regions_in_use, tear_down, Busy};
+pub(crate) use apply::{survey, tear_down, Surveyed};
 
 /// Whether this build can tear regions down (the kernel has
 /// `cxl_region_teardown()`).
 pub(crate) const AVAILABLE: bool = cfg!(daxo_region_teardown);
 
-/// Without the CXL-core helper nothing is torn down, so no region needs
-/// to be kept for being in use.
+/// Without the CXL-core helper nothing is torn down, so the strict policy
+/// needs no survey of the regions.
 #[cfg(not(daxo_region_teardown))]
-pub(crate) enum Busy {}
+pub(crate) enum Surveyed {}
 
 #[cfg(not(daxo_region_teardown))]
-impl Busy {
+impl Surveyed {
     /// The region's HPA range (no value of this type exists).
     pub(crate) fn range(&self) -> crate::ownership::PhysRange {
         match *self {}
@@ -43,15 +43,15 @@ impl Busy {
         match *self {}
     }
 
-    /// Why it is in use (no value of this type exists).
-    pub(crate) fn why(&self) -> &'static str {
+    /// Whether it is in use (no value of this type exists).
+    pub(crate) fn in_use(&self) -> Option<&'static str> {
         match *self {}
     }
 }
 
-/// Without the CXL-core helper: no region is ever a teardown candidate.
+/// Without the CXL-core helper: no region is surveyed.
 #[cfg(not(daxo_region_teardown))]
-pub(crate) fn regions_in_use() -> kernel::error::Result<kernel::alloc::KVec<Busy>> {
+pub(crate) fn survey() -> kernel::error::Result<kernel::alloc::KVec<Surveyed>> {
     Ok(kernel::alloc::KVec::new())
 }
 
@@ -65,10 +65,13 @@ pub(crate) fn tear_down(
 }
 
 /// What [`tear_down`] did.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[derive(Default)]
 pub(crate) struct Outcome {
     /// Regions chosen (overlapping a range HMEM owns).
     pub(crate) chosen: usize,
     /// Of those, regions now gone.
     pub(crate) torn_down: usize,
+    /// Of those, the ranges of the regions left alone because they are in
+    /// use: CXL keeps what they overlap.
+    pub(crate) in_use: kernel::alloc::KVec<crate::ownership::PhysRange>,
 }

@@ -24,15 +24,24 @@ pub(crate) struct Doomed {
 }
 
 /// The regions (by index into `regions`) that overlap a range HMEM owns
-/// according to `decided`, each with the first such range.
+/// according to `decided`, each with the first such range; never a region
+/// that also overlaps a range CXL owns (tearing it down would leave that
+/// range with no owner).
 ///
 /// Quadratic in the worst case, over a handful of regions and ranges.
 pub(crate) fn select(regions: &[PhysRange], decided: &[Entry]) -> Result<KVec<Doomed>> {
     let mut doomed = KVec::new();
+    let owned_by = |e: &Entry, owner| matches!(e.verdict, Ok(d) if d.owner == owner);
     for (i, region) in regions.iter().enumerate() {
-        let hit = decided.iter().find(|e| {
-            matches!(e.verdict, Ok(d) if d.owner == Owner::Hmem) && e.range.overlaps(region)
-        });
+        if decided
+            .iter()
+            .any(|e| owned_by(e, Owner::Cxl) && e.range.overlaps(region))
+        {
+            continue;
+        }
+        let hit = decided
+            .iter()
+            .find(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region));
         if let Some(e) = hit {
             doomed.push(
                 Doomed {

@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ -n "$ci" ]; then
-	CI_ONLY="h i j stress fault kmemleak-selftest"
+	CI_ONLY="h i j cxl-exit stress fault kmemleak-selftest"
 	CI_IMPLS="ours"
 	# 5 cycles of each kind in the stress scenario, not 20: the time budget.
 	export DAXO_STRESS_CYCLES=${DAXO_STRESS_CYCLES:-5}

@@ -10,7 +10,7 @@ cd "$DAXO_TOP"
 
 # Implementations whose scenarios run (see scripts/scenarios.py): the C
 # anchor, both Rust modules, and each Rust module beside the other C one.
-IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl ours-noteardown}
+IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl ours-noteardown ours-cfence}
 
 t0=$(date +%s)
 scripts/setup-host.sh
@@ -47,7 +47,7 @@ if [ $rc = 0 ]; then
 	count "out of tree, dax_hmem's glue is built knowing dax_cxl is built (IS_ENABLED)" $rc3
 	rc3=0
 	msg=$(make --no-print-directory KDIR="$kdir" CONFIG_DEV_DAX_HMEM= modules 2>&1) || rc3=$?
-	n=$(grep -c 'CONFIG_DEV_DAX_HMEM off, so dax_hmem_flush_work() is an inline stub' \
+	n=$(grep -c 'has CONFIG_DEV_DAX_HMEM=n, not m: out of tree the Rust dax_hmem replaces' \
 		<<< "$msg" || true)
 	rc3=$([ $rc3 != 0 ] && [ "$n" = 1 ] && echo 0 || echo 1)
 	[ $rc3 = 0 ] || echo "$msg" | tail -n 5
@@ -67,8 +67,22 @@ if [ $rc = 0 ]; then
 	count "out-of-tree build of dax_hmem.ko without region teardown (DAXO_NO_TEARDOWN=1)" $rc2
 fi
 
+# dax_hmem with its own in-use checks compiled out (implementation
+# ours-cfence): the CXL core's check in cxl_region_teardown() alone must
+# keep regions in use (scenarios inuse-*).
+cfence=$kdir/daxo-cfence
+rc4=$rc
+if [ $rc = 0 ]; then
+	rm -rf "$cfence" && mkdir -p "$cfence"
+	git ls-files -z | xargs -0 cp --parents -t "$cfence"
+	make --no-print-directory -C "$cfence" KDIR="$kdir" DAXO_NO_RUST_INUSE=1 modules \
+		> "$kdir/daxo-cfence.log" 2>&1 || rc4=$?
+	[ $rc4 = 0 ] || tail -n 40 "$kdir/daxo-cfence.log"
+	count "out-of-tree build of dax_hmem.ko without its own in-use checks (DAXO_NO_RUST_INUSE=1)" $rc4
+fi
+
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" \
-	"$([ $rc2 = 0 ] && echo "$noteardown")" > /dev/null
+	"$([ $rc2 = 0 ] && echo "$noteardown")" "$([ $rc4 = 0 ] && echo "$cfence")" > /dev/null
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT

@@ -36,7 +36,7 @@ KERNEL_PROBLEMS = re.compile(
     r"(WARNING:|BUG:|Oops|Kernel panic|general protection fault|Call Trace:|"
     r"possible circular locking|possible recursive locking|"
     r"inconsistent lock state|suspicious RCU usage|"
-    r"INFO: task .* blocked|UBSAN:|KASAN:)")
+    r"INFO: task .* blocked|rcu: INFO: |detected stalls? on CPU|UBSAN:|KASAN:)")
 # (kmemleak's leaks are judged from its report: debugkernel.judge_debug().)
 
 
@@ -240,7 +240,7 @@ def daxctl_paths(snap):
 
 # Implementations whose dax_hmem is ours ("builtin": both Rust drivers
 # built into the in-tree kernel of scripts/intree.sh).
-RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "builtin")
+RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "ours-cfence", "builtin")
 
 
 def judge_range(snap, start, size, want, sr_entry=False):
@@ -657,7 +657,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kdir", required=True)
     ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl",
-                                                   "ours-noteardown", "builtin"])
+                                                   "ours-noteardown", "ours-cfence", "builtin"])
     ap.add_argument("--only", default="")
     ap.add_argument("--logdir", default=None)
     ap.add_argument("--list", action="store_true")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs pieces for a kernel build directory.
 #
-#   scripts/initramfs.sh KDIR [OURS_DIR [NOTEARDOWN_DIR]]
+#   scripts/initramfs.sh KDIR [OURS_DIR [NOTEARDOWN_DIR [CFENCE_DIR]]]
 #
 # Writes into $DAXO_IMAGES, by default KDIR/daxo/ (harness.py reads the
 # same variable):
@@ -16,7 +16,9 @@
 #   ours-hmem.cpio.gz  the same for dax_hmem.ko alone (C dax_cxl beside it);
 #   ours-cxl.cpio.gz   the same for dax_cxl.ko alone (C dax_hmem beside it);
 #   ours-noteardown.cpio.gz  as ours, with the dax_hmem.ko built without
-#                  region teardown in NOTEARDOWN_DIR (when given).
+#                  region teardown in NOTEARDOWN_DIR (when given);
+#   ours-cfence.cpio.gz  as ours, with the dax_hmem.ko built without its own
+#                  in-use checks in CFENCE_DIR (when given).
 # The kernel unpacks concatenated archives in order, so the initrd for a
 # boot is base + one overlay + the scenario's own archive.
 set -euo pipefail
@@ -25,6 +27,7 @@ set -euo pipefail
 KDIR=$(cd "$1" && pwd)
 OURS=${2:-}
 NOTEARDOWN=${3:-}
+CFENCE=${4:-}
 OUT=${DAXO_IMAGES:-$KDIR/daxo}
 kver=$(cat "$KDIR/include/config/kernel.release")
 mods=$KDIR/modroot/lib/modules/$kver
@@ -117,5 +120,7 @@ if [ -n "$OURS" ]; then
 	overlay ours-cxl dax_cxl		# C dax_hmem beside the Rust dax_cxl
 	[ -z "$NOTEARDOWN" ] ||			# strict without region teardown
 		overlay ours-noteardown dax_hmem="$NOTEARDOWN/hmem/dax_hmem.ko" dax_cxl
+	[ -z "$CFENCE" ] ||			# only the CXL core sees regions in use
+		overlay ours-cfence dax_hmem="$CFENCE/hmem/dax_hmem.ko" dax_cxl
 fi
 echo "$OUT"

@@ -550,8 +550,7 @@ both_policies("misaligned", {
 }, {"final": [(*SR_REGION_255, "cxl"), (*SR_UNCOVERED, "hmem")]},
     {"cxl_regions": {"final": [(W0, 256 * M)]},
      "console": [r"strict policy: \[mem 0x390000000-0x39fefffff\] is not aligned to 2048 KiB, "
-                 r"so HMEM could not use it: its CXL region is not torn down; CXL keeps "
-                 r"\[mem 0x390000000-0x39fefffff\]",
+                 r"so HMEM could not use it: CXL keeps it, and its region is not torn down",
                  r"2 Soft Reserved ranges: 1 to CXL, 1 to HMEM \(strict policy\)"],
      "console_not": [r"tore down", r"probe with driver hmem failed"]})
 
@@ -570,6 +569,21 @@ SCENARIOS["cxl-exit"] = {
                  "snapshot cycled"]),
     "expect": {"boot": [(*SR_REGION, "cxl")], "cycled": [(*SR_REGION, "cxl")]},
     "impls": CXL_IMPLS,
+}
+
+# Built in, a bad policy on the kernel command line cannot refuse the load:
+# the one line says so and the default policy stays.
+SCENARIOS["builtin-bad-policy"] = {
+    "title": "built in, dax_hmem.ownership=bogus on the kernel command line -> one line, "
+             "the default policy stays; SR outside every window -> HMEM",
+    "topology": "one-hb",
+    "sr": [(1 * G, 256 * M)],
+    "stage1": [BRING_UP, "check_param dax_hmem ownership per-range", LOAD_HMEM_CXL,
+               "snapshot final"],
+    "extra_cmdline": "dax_hmem.ownership=bogus",
+    "expect": {"final": [(1 * G, 256 * M, "hmem")]},
+    "console": [r"dax_hmem: unknown ownership policy 'bogus': use 'per-range' or 'strict'"],
+    "impls": ["builtin"],
 }
 
 # --- Reliability: reload stress and fault injection.
@@ -691,12 +705,17 @@ INUSE_STAGE1 = [BRING_UP,
                 f"region_step $rd0 {256 * M} $(memdev_on_bus 0c) || return",
                 f"region_step $rd1 {256 * M} $(memdev_on_bus 20) || return",
                 f'kexec_stage2 "{boot_sr(INUSE_SR)}"']
-IN_USE = (r"strict policy: region\d+ \[mem 0x390000000-0x39fffffff\] is in use \(.*\): "
+IN_USE = (r"strict policy: region\d+ \[mem 0x390000000-0x39fffffff\] is in use \({}\): "
           r"not torn down; CXL keeps \[mem 0x390000000-0x39fffffff\]")
+IN_USE_RAM = IN_USE.format(r"some of its memory is System RAM")
+IN_USE_DAX = IN_USE.format(r"its DAX region dax_region\d+ is bound")
+# ours-cfence (dax_hmem without its own in-use checks): the CXL core's
+# cxl_region_teardown() refuses the region under its lock.
+IN_USE_CORE = IN_USE.format(r"the CXL core found it in use")
 _BOTH_CXL = [(*SR_REGION, "cxl"), (*SR_W1, "cxl")]
 
 
-def inuse(title, use, label, after=()):
+def inuse(title, use, label, after=(), why=IN_USE_RAM):
     """An in-use scenario: `use` puts window 0's DAX device to use after
     the boot snapshot (then snapshot `label`); `after` runs after the
     rebind snapshot."""
@@ -715,9 +734,9 @@ def inuse(title, use, label, after=()):
             "rebind": [(*SR_REGION, "cxl"), (*SR_W1, "hmem")],
         },
         "cxl_regions": {"boot": INUSE_SR, "deleted": [SR_REGION], "rebind": [SR_REGION]},
-        "console": [IN_USE],
+        "console": {"ours": [why], "ours-cfence": [IN_USE_CORE]},
         "console_not": [r"stuck online", r"tore down"],
-        "impls": ["ours"],
+        "impls": ["ours", "ours-cfence"],
     }
 
 
@@ -731,7 +750,7 @@ SCENARIOS["inuse-devdax"] = inuse(
     "window 0's DAX device mapped by a process (daxmap); window 1's region deleted, "
     "hmem_platform.0 rebound -> HMEM takes window 1; window 0's region, in use, is not "
     "torn down: CXL keeps it, the mapping and its data survive", "dax_hold", "held",
-    ["dax_release"])
+    ["dax_release"], why=IN_USE_DAX)
 
 # As inuse-kmem, then dax_cxl unloaded: kmem cannot offline the memory
 # ("stuck online", allowed here), the region is left without a DAX device
@@ -755,9 +774,10 @@ SCENARIOS["inuse-stuck"] = {
     },
     "system_ram": {"online": [SR_REGION], "unloaded": [SR_REGION], "rebind": [SR_REGION]},
     "cxl_regions": {"boot": INUSE_SR, "unloaded": INUSE_SR, "rebind": [SR_REGION]},
-    "console": [IN_USE, r"stuck online until reboot"],
+    "console": {"ours": [IN_USE_RAM], "ours-cfence": [IN_USE_CORE],
+                "*": [r"stuck online until reboot"]},
     "console_not": [r"tore down"],
-    "impls": ["ours"],
+    "impls": ["ours", "ours-cfence"],
 }
 
 SCENARIOS["kunit"] = {

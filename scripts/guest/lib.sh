@@ -260,9 +260,26 @@ region_hpa_busy() {
 }
 
 # snapshot LABEL: emit the raw state the host judges ownership from.
+# hmem_settle: with the Rust dax_hmem, every binding of hmem_platform.0
+# decides the ranges that meet a CXL window in a work item, after device
+# probing; its report lists every Soft Reserved range once that is done.
+# Wait (up to 10 s) until it lists as many ranges as the command line has
+# memmap= Soft Reserved ranges (nothing to wait for without the report).
+hmem_settle() {
+	local r=/sys/bus/platform/devices/hmem_platform.0/ownership want i
+	want=$(tr ' ' '\n' < /proc/cmdline | grep -c '^memmap=.*+0xefffffff$')
+	for i in $(seq 100); do
+		[ -e $r ] || return 0
+		[ "$(grep -c . $r)" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	out "# hmem_settle: the ownership report lists $(grep -c . $r) of $want ranges after 10 s"
+}
+
 snapshot() {
 	local f d
 	settle
+	hmem_settle
 	out "@@ snap $1"
 	out "@@ file /proc/iomem"
 	cat /proc/iomem > $DAXO_OUT

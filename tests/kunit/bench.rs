@@ -33,6 +33,7 @@ mod tests {
                     contained_by_region: i % 2 == 0,
                     region_in_use: false,
                     hmem_usable: true,
+                    region: None,
                 },
                 GFP_KERNEL,
             )

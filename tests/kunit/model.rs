@@ -56,6 +56,7 @@ impl<'a> Model<'a> {
                     hmem_usable: range.is_valid()
                         && range.start % DAX_ALIGN == 0
                         && range.size() % DAX_ALIGN == 0,
+                    region: self.regions.iter().find(|g| g.contains(range)).copied(),
                 },
                 GFP_KERNEL,
             )?;

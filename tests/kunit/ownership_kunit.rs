@@ -288,6 +288,52 @@ mod tests {
     }
 
     #[test]
+    fn strict_keeps_a_region_with_a_range_hmem_cannot_use() {
+        // One 512 MiB region holds an aligned and a misaligned range; a
+        // third range misses. The region must stay (the misaligned range
+        // would lose its owner), so CXL keeps both of its ranges, and the
+        // teardown chooses nothing.
+        let region = r(W0, mib(512));
+        let sr = [
+            r(W0, mib(256)),
+            r(W0 + mib(256), mib(255)),
+            r(W0 + mib(1024), mib(256)),
+        ];
+        let v = run(&sr, &[region], Policy::Strict);
+        let missed = sr[2];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptWithRegion { missed },
+            })
+        );
+        assert_eq!(
+            v[1],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptUnusable { missed },
+            })
+        );
+        assert_eq!(v[2], HMEM_MISS);
+        let mut entries = KVec::new();
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            entries
+                .push(
+                    Entry {
+                        range: *range,
+                        verdict: *verdict,
+                    },
+                    GFP_KERNEL,
+                )
+                .unwrap();
+        }
+        assert!(super::teardown::select(&[region], &entries)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
     fn strict_all_contained_is_cxl() {
         let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
         let v = run(&sr, &sr, Policy::Strict);
