@@ -90,6 +90,11 @@ struct Placement {
 /// `bus_for_each_dev()` callback on the CXL bus: insert the entry under the
 /// first CXL window (root decoder resource) that contains it.
 ///
+/// A window belongs to cxl_acpi (its platform device is the parent of the
+/// root port, the root decoders' parent), which frees it through devres
+/// when it unbinds: the window is only looked at with that device locked
+/// and bound, as the driver core holds the lock while it releases devres.
+///
 /// # Safety
 ///
 /// `dev` must be a valid device of the CXL bus and `data` the
@@ -105,21 +110,57 @@ unsafe extern "C" fn in_window(
     if !unsafe { bindings::is_root_decoder(dev) } {
         return 0;
     }
-    // SAFETY: A root decoder device belongs to a `struct cxl_root_decoder`,
-    // kept alive by the walk for the call; its window resource and that
-    // resource's bounds are fixed while it lives.
-    let window = unsafe { (*bindings::to_cxl_root_decoder(dev)).res };
+    // SAFETY: A root decoder's parent is its root port, whose parent is the
+    // device that registered the root (cxl_acpi's); parents outlive their
+    // children, which the walk's reference keeps alive.
+    let host = unsafe {
+        let port = (*dev).parent;
+        if port.is_null() {
+            return 0;
+        }
+        (*port).parent
+    };
+    if host.is_null() {
+        return 0;
+    }
+    // SAFETY: `host` is valid (above); its mutex is initialised with it.
+    // The matching unlock is below, on every path.
+    unsafe { bindings::mutex_lock(&raw mut (*host).mutex) };
+    // SAFETY: Read under the device lock, which the driver core holds
+    // while it binds and unbinds (and releases devres).
+    let rc = if unsafe { (*host).driver.is_null() } {
+        // cxl_acpi is gone or going: its windows with it.
+        0
+    } else {
+        // SAFETY: With cxl_acpi bound, the root decoder and its window
+        // resource (devres of cxl_acpi) stay alive while the lock is held;
+        // its bounds are fixed.
+        unsafe { insert_under(place, (*bindings::to_cxl_root_decoder(dev)).res) }
+    };
+    // SAFETY: Locked above on this task.
+    unsafe { bindings::mutex_unlock(&raw mut (*host).mutex) };
+    rc
+}
+
+/// Insert `place.entry` under `window` if the window contains it; 1 when
+/// done (the walk stops), 0 to go on.
+///
+/// # Safety
+///
+/// `window` must be null or a live resource in the iomem tree, and
+/// `place.entry` a valid, unlinked resource.
+#[cfg(CONFIG_CXL_BUS)]
+unsafe fn insert_under(place: &mut Placement, window: *mut bindings::resource) -> i32 {
     if window.is_null() {
         return 0;
     }
-    // SAFETY: As above: `window` and `place.entry` are valid.
+    // SAFETY: Both valid (caller's duty).
     let fits =
         unsafe { (*window).start <= (*place.entry).start && (*place.entry).end <= (*window).end };
     if !fits {
         return 0;
     }
-    // SAFETY: `window` is a live resource in the iomem tree, `entry` a
-    // valid unlinked one; insert_resource() takes the resource lock.
+    // SAFETY: As above; insert_resource() takes the resource lock.
     place.rc = Some(unsafe { bindings::insert_resource(window, place.entry) });
     1
 }

@@ -397,6 +397,31 @@ mod tests {
     }
 
     #[test]
+    fn ledger_gives_a_region_in_use_back_to_cxl() {
+        // Strict flipped both ranges to HMEM, then the CXL core refused to
+        // tear region0 down (in use): its range goes back to CXL; the miss
+        // itself stays HMEM's.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let mut ledger = Ledger::new(Policy::Strict);
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            ledger.record(*range, *verdict).unwrap();
+        }
+        ledger.keep_for_cxl(&r(W0, mib(256)));
+        let missed = sr[1];
+        assert_eq!(
+            ledger.find(&sr[0]).unwrap().verdict,
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptInUse { missed },
+            })
+        );
+        assert_eq!(ledger.find(&sr[1]).unwrap().verdict, HMEM_MISS);
+        let s = ledger.summary();
+        assert_eq!((s.cxl, s.hmem), (1, 1));
+    }
+
+    #[test]
     fn claims_map_to_errno() {
         use super::ownership::{claim, Holder, RegionError};
         let held = r(W0, mib(512));
