@@ -54,9 +54,14 @@ impl WorkItem for Registration {
     type Pointer = Arc<Registration>;
 
     fn run(this: Arc<Registration>) {
-        // Soft Reserved ownership is stable from here on.
+        // Soft Reserved ownership is stable from here on. Without an HMEM
+        // driver (EFI_SOFT_RESERVE=n) there is no decision to wait for, and
+        // bus.h makes dax_hmem_flush_work() an inline stub.
+        #[cfg(any(CONFIG_DEV_DAX_HMEM_RUST, CONFIG_DEV_DAX_HMEM))]
         // SAFETY: No preconditions; called from a work item.
-        unsafe { bindings::dax_hmem_flush_work() };
+        unsafe {
+            bindings::dax_hmem_flush_work()
+        };
         // SAFETY: `driver` is pinned in `this` and filled in by `start()`;
         // it stays registered until `stop()` unregisters it.
         let rc = unsafe {

@@ -16,6 +16,7 @@
 #   y      CXL core =y, Rust drivers =y (and their KUnit tests); booted
 #   ym     CXL core =y, Rust drivers =m
 #   nocxl  no CXL at all, Rust dax_hmem =m alone
+#   nosr   EFI_SOFT_RESERVE=n: no HMEM driver, Rust dax_cxl =m alone
 #
 # The source tree, $DAXO_CACHE/src/<name>-intree, is one hard-linked copy
 # of the pristine tree; every file the series touches is replaced (never
@@ -35,7 +36,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$DAXO_TOP/scripts/intree/lib.sh"
 
-VARIANTS=${DAXO_INTREE_VARIANTS-m y ym nocxl}
+VARIANTS=${DAXO_INTREE_VARIANTS-m y ym nocxl nosr}
 
 src=$(daxo_pristine)
 name=$(basename "$src")

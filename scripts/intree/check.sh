@@ -202,11 +202,16 @@ verify() {
 		grep -qx "$o/hmem/dax_hmem.ko" <<< "$m" || echo "no dax_hmem.ko"
 		grep -q 'dax_cxl.ko\|cxl_core.ko' <<< "$m$b" && echo "a CXL module was built"
 		[ -z "$(dep_of "$d" $o/hmem/dax_hmem.ko | grep cxl)" ] || echo "dax_hmem.ko depends on CXL" ;;
+	nosr)
+		grep -qx "$o/cxl_dax/dax_cxl.ko" <<< "$m" || echo "no dax_cxl.ko"
+		grep -q 'dax_hmem.ko' <<< "$m$b" && echo "a dax_hmem was built"
+		[ -z "$(dep_of "$d" $o/cxl_dax/dax_cxl.ko | grep dax_hmem)" ] ||
+			echo "dax_cxl.ko depends on dax_hmem" ;;
 	esac
 }
 
 declare -A title=([m]="CXL=m, ours=m" [ym]="CXL=y, ours=m" [y]="CXL=y, ours=y"
-	[nocxl]="CXL=n, dax_hmem only")
+	[nocxl]="CXL=n, dax_hmem only" [nosr]="EFI_SOFT_RESERVE=n, dax_cxl only")
 for v in $VARIANTS; do
 	t0=$(date +%s)
 	d=$(build "$v" 2> "$log") && rc=0 || rc=$?
