@@ -112,8 +112,14 @@ pub(crate) fn withdraw(dev: &Device) {
         .iter()
         .position(|s| s.dev == k)
         .and_then(|i| current.remove(i).ok());
+    // The static is never dropped: free the vector itself with its last
+    // report, or module unload would leak it.
+    let old_vec = current
+        .is_empty()
+        .then(|| core::mem::replace(&mut *current, KVec::new()));
     drop(current);
     drop(old);
+    drop(old_vec);
 }
 
 /// A `core::fmt::Write` into a sysfs page, truncating at its end.
