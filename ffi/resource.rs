@@ -5,19 +5,35 @@
 use super::bindings;
 use crate::ownership::PhysRange;
 
-/// Whether `range` intersects any CXL window (`IORES_DESC_CXL`).
-pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
+/// Whether any resource with `flags` and `desc` in the iomem tree meets
+/// `range` (region_intersects() is not REGION_DISJOINT).
+fn meets(range: &PhysRange, flags: u32, desc: u32) -> bool {
     // SAFETY: region_intersects() only reads the resource tree, under its
     // own lock; any range is a valid argument.
     let rc = unsafe {
         bindings::region_intersects(
             range.start,
             range.size() as usize,
-            bindings::IORESOURCE_MEM as usize,
-            bindings::IORES_DESC_CXL as usize,
+            flags as usize,
+            desc as usize,
         )
     };
     rc != bindings::REGION_DISJOINT as i32
+}
+
+/// Whether `range` intersects any CXL window (`IORES_DESC_CXL`).
+pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
+    meets(range, bindings::IORESOURCE_MEM, bindings::IORES_DESC_CXL)
+}
+
+/// Whether any of `range` is System RAM (memory onlined through dax_kmem
+/// included, which may stay online after its DAX device is gone).
+pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
+    meets(
+        range,
+        bindings::IORESOURCE_SYSTEM_RAM,
+        bindings::IORES_DESC_NONE,
+    )
 }
 
 /// Whether `range` is still Soft Reserved memory the kernel set aside.
@@ -26,19 +42,4 @@ pub(crate) fn is_soft_reserved(range: &PhysRange) -> bool {
     let rc =
         unsafe { bindings::region_intersects_soft_reserve(range.start, range.size() as usize) };
     rc == bindings::REGION_INTERSECTS as i32
-}
-
-/// Whether any of `range` is System RAM (memory onlined through dax_kmem
-/// included, which may stay online after its DAX device is gone).
-pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
-    // SAFETY: As above, a read-only query of the iomem tree.
-    let rc = unsafe {
-        bindings::region_intersects(
-            range.start,
-            range.size() as usize,
-            bindings::IORESOURCE_SYSTEM_RAM as usize,
-            bindings::IORES_DESC_NONE as usize,
-        )
-    };
-    rc != bindings::REGION_DISJOINT as i32
 }

@@ -114,9 +114,7 @@ pub(crate) fn withdraw(dev: &Device) {
         .and_then(|i| current.remove(i).ok());
     // The static is never dropped: free the vector itself with its last
     // report, or module unload would leak it.
-    let old_vec = current
-        .is_empty()
-        .then(|| core::mem::replace(&mut *current, KVec::new()));
+    let old_vec = current.is_empty().then(|| core::mem::take(&mut *current));
     drop(current);
     drop(old);
     drop(old_vec);

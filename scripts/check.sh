@@ -54,35 +54,33 @@ if [ $rc = 0 ]; then
 	count "out of tree, a kernel with DEV_DAX_HMEM=n is refused in one line" $rc3
 fi
 
-# dax_hmem as built against a kernel without the CXL-core teardown helper
-# (scenario e-strict-kept), from a copy of the sources.
-noteardown=$kdir/daxo-noteardown
-rc2=$rc
-if [ $rc = 0 ]; then
-	rm -rf "$noteardown" && mkdir -p "$noteardown"
-	git ls-files -z | xargs -0 cp --parents -t "$noteardown"
-	make --no-print-directory -C "$noteardown" KDIR="$kdir" DAXO_NO_TEARDOWN=1 modules \
-		> "$kdir/daxo-noteardown.log" 2>&1 || rc2=$?
-	[ $rc2 = 0 ] || tail -n 40 "$kdir/daxo-noteardown.log"
-	count "out-of-tree build of dax_hmem.ko without region teardown (DAXO_NO_TEARDOWN=1)" $rc2
-fi
+# variant NAME FLAG WHAT: build the modules from a copy of the sources in
+# $kdir/daxo-NAME with make flag FLAG=1; sets $built to that directory
+# when the build passed, else to nothing.
+variant() {
+	local dir=$kdir/daxo-$1 r=0
+	built=
+	[ $rc = 0 ] || return 0
+	rm -rf "$dir" && mkdir -p "$dir"
+	git ls-files -z | xargs -0 cp --parents -t "$dir"
+	make --no-print-directory -C "$dir" KDIR="$kdir" "$2=1" modules \
+		> "$dir.log" 2>&1 || r=$?
+	[ $r = 0 ] || tail -n 40 "$dir.log"
+	count "out-of-tree build of dax_hmem.ko $3 ($2=1)" $r
+	[ $r != 0 ] || built=$dir
+}
 
-# dax_hmem with its own in-use checks compiled out (implementation
-# ours-cfence): the CXL core's check in cxl_region_teardown() alone must
-# keep regions in use (scenarios inuse-*).
-cfence=$kdir/daxo-cfence
-rc4=$rc
-if [ $rc = 0 ]; then
-	rm -rf "$cfence" && mkdir -p "$cfence"
-	git ls-files -z | xargs -0 cp --parents -t "$cfence"
-	make --no-print-directory -C "$cfence" KDIR="$kdir" DAXO_NO_RUST_INUSE=1 modules \
-		> "$kdir/daxo-cfence.log" 2>&1 || rc4=$?
-	[ $rc4 = 0 ] || tail -n 40 "$kdir/daxo-cfence.log"
-	count "out-of-tree build of dax_hmem.ko without its own in-use checks (DAXO_NO_RUST_INUSE=1)" $rc4
-fi
+# dax_hmem as built against a kernel without the CXL-core teardown helper
+# (scenario e-strict-kept), and with its own in-use checks compiled out
+# (implementation ours-cfence: the CXL core's check in
+# cxl_region_teardown() alone must keep regions in use, scenarios inuse-*).
+variant noteardown DAXO_NO_TEARDOWN "without region teardown"
+noteardown=$built
+variant cfence DAXO_NO_RUST_INUSE "without its own in-use checks"
+cfence=$built
 
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" \
-	"$([ $rc2 = 0 ] && echo "$noteardown")" "$([ $rc4 = 0 ] && echo "$cfence")" > /dev/null
+	"$noteardown" "$cfence" > /dev/null
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
