@@ -4,6 +4,7 @@
 
 use super::bindings;
 use crate::ownership::PhysRange;
+use kernel::ffi::{c_int, c_void};
 
 /// Whether any resource with `flags` and `desc` in the iomem tree meets
 /// `range` (region_intersects() is not REGION_DISJOINT).
@@ -26,14 +27,32 @@ pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
     meets(range, bindings::IORESOURCE_MEM, bindings::IORES_DESC_CXL)
 }
 
+/// Stops `walk_iomem_res_desc()` at the first resource it finds.
+unsafe extern "C" fn found(_res: *mut bindings::resource, _arg: *mut c_void) -> c_int {
+    1
+}
+
 /// Whether any of `range` is System RAM (memory onlined through dax_kmem
 /// included, which may stay online after its DAX device is gone).
+///
+/// A walk for busy System RAM, the CXL core's own check before teardown,
+/// not region_intersects(): the kernel's CXL test fixture wraps that one
+/// (for dax_hmem's CXL window queries) and answers it whatever the flags.
 pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
-    meets(
-        range,
-        bindings::IORESOURCE_SYSTEM_RAM,
-        bindings::IORES_DESC_NONE,
-    )
+    let flags = bindings::IORESOURCE_SYSTEM_RAM | bindings::IORESOURCE_BUSY;
+    // SAFETY: walk_iomem_res_desc() reads the resource tree under its own
+    // lock and calls `found`, which touches nothing, with no argument.
+    let rc = unsafe {
+        bindings::walk_iomem_res_desc(
+            bindings::IORES_DESC_NONE as usize,
+            flags as usize,
+            range.start,
+            range.end,
+            core::ptr::null_mut(),
+            Some(found),
+        )
+    };
+    rc > 0
 }
 
 /// Whether `range` is still Soft Reserved memory the kernel set aside.

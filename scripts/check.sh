@@ -79,8 +79,18 @@ noteardown=$built
 variant cfence DAXO_NO_RUST_INUSE "without its own in-use checks"
 cfence=$built
 
+# The kernel's CXL test fixture (tools/testing/cxl), and our dax_hmem
+# linked with its wraps (scripts/cxltest.sh; scenarios cxltest-*).
+cxltest=
+if [ $rc = 0 ]; then
+	r=0
+	cxltest=$(scripts/cxltest.sh "$kdir" "$DAXO_TOP" 2> "$kdir/daxo-cxltest.log") || r=$?
+	[ $r = 0 ] || { tail -n 40 "$kdir/daxo-cxltest.log"; cxltest=; }
+	count "cxl_test (tools/testing/cxl), and dax_hmem with its wraps, build against $(basename "$kdir")" $r
+fi
+
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" \
-	"$noteardown" "$cfence" > /dev/null
+	"$noteardown" "$cfence" "$cxltest" > /dev/null
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT

@@ -67,18 +67,22 @@ HMAT_NODES = 2
 HMAT_LB = {True: ("10", "10G"), False: ("20", "5G")}
 
 
-def hmat_args(smp):
+def hmat_args(smp, hmat=True):
     """QEMU options of an HMAT topology (scenarios.TOPOLOGIES "hmat"): the
     nodes, each backed by its own RAM object, and an hmat-lb entry of
-    each kind for every initiator/target pair."""
+    each kind for every initiator/target pair (without `hmat`, the nodes
+    alone: topology "numa")."""
     args, initiators = [], [0]
     for n in range(HMAT_NODES):
         args += ["-object", f"memory-backend-ram,id=numa{n},size={GUEST_RAM // HMAT_NODES}"]
         node = f"node,nodeid={n},memdev=numa{n}"
         cpus = "0" if smp == 1 else f"0-{smp - 1}"
-        node += f",cpus={cpus}" if n in initiators else f",initiator={initiators[0]}"
+        if n in initiators:
+            node += f",cpus={cpus}"
+        elif hmat:
+            node += f",initiator={initiators[0]}"
         args += ["-numa", node]
-    for i in initiators:
+    for i in initiators if hmat else []:
         for t in range(HMAT_NODES):
             latency, bandwidth = HMAT_LB[i == t]
             lb = f"hmat-lb,initiator={i},target={t},hierarchy=memory"
@@ -101,8 +105,8 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
         "-initrd", initrd, "-append", append,
         "-serial", f"file:{console}", "-serial", f"file:{results}",
     ]
-    if topo.get("hmat"):
-        cmd += hmat_args(smp)
+    if topo.get("hmat") or topo.get("numa"):
+        cmd += hmat_args(smp, bool(topo.get("hmat")))
     bus_nr = 12
     fmw = []
     for h, devices in enumerate(topo["bridges"]):
@@ -121,7 +125,8 @@ def qemu_cmd(kdir, topo, initrd, append, console, results):
                     "-device", f"cxl-type3,bus=rp{h}{d},volatile-memdev={mem},id=cxl-vmem{h}{d}"]
         fmw.append(f"cxl-fmw.{h}.targets.0={hb},cxl-fmw.{h}.size={topo.get('window', '4G')}")
     # All windows in one -M: QEMU refuses cxl-fmw.* split over several.
-    cmd += ["-M", ",".join(fmw)]
+    if fmw:
+        cmd += ["-M", ",".join(fmw)]
     return cmd
 
 
@@ -622,7 +627,9 @@ def run(kdir, impl, name, scn, logdir, table=False):
     with tempfile.TemporaryDirectory() as tmp:
         initrd = os.path.join(tmp, "initrd")
         with open(initrd, "wb") as out:
-            for part in ("base", impl):
+            # A scenario on the kernel's CXL test fixture boots the
+            # fixture's overlay of that implementation (cxltest-IMPL).
+            for part in ("base", scn.get("overlay", "{impl}").format(impl=impl)):
                 with open(os.path.join(images_dir(kdir), f"{part}.cpio.gz"), "rb") as f:
                     out.write(f.read())
             out.write(cpio_archive({"daxo/scenario.sh": script}))
@@ -647,7 +654,12 @@ def run(kdir, impl, name, scn, logdir, table=False):
         print_table(owner_table(scn, snaps), buf)
         table_text = buf.getvalue()
     counts = {}
-    problems = judge(scn, impl, steps, snaps, done, con, counts)
+    # A scenario whose ranges the guest finds out (the fixture's mock
+    # window) gives the judge its concrete ranges, and its own checks.
+    concrete = scn["resolve"](scn, snaps) if "resolve" in scn else scn
+    problems = judge(concrete, impl, steps, snaps, done, con, counts)
+    if "judge" in scn:
+        problems += scn["judge"](concrete, impl, snaps)
     if not done and qemu_err:
         problems.append(f"qemu: {qemu_err.splitlines()[-1]}")
     return problems, secs, counts, table_text
@@ -737,6 +749,12 @@ def main():
           f"({', '.join(sorted(policies))}), {len({i for i, _, _ in todo})} implementations, "
           f"{family['reload_cycles']} reload cycles, {family['faults_injected']} faults injected, "
           f"{family['invariant_checks']} invariant checks")
+    fixture = [scn for _, _, scn in todo if scn.get("fixture") == "cxl_test"]
+    if fixture:
+        print(f"# family cxl_test: {len(fixture)} runs of "
+              f"{len({id(s) for s in fixture})} scenarios on the kernel's CXL test fixture, "
+              f"{sum(len(s['owners']) for s in fixture)} cases (fixture loaded, judged, "
+              f"unloaded)")
     # Figures, never judged: the same boot, each implementation.
     for (name, metric), by_impl in sorted(metrics.items()):
         print(f"# figure {name}/{metric}: " +

@@ -138,29 +138,18 @@ build() {
 	if [ -f "$out/.daxo-built" ]; then echo "$out"; return 0; fi
 	# The newest build of this variant (only the sources changed), else the
 	# newest of any; only one made with the same command lines.
-	seed=
-	# shellcheck disable=SC2012
-	for d in $(ls -td "$DAXO_CACHE/build/$kver-intree-$v-"* 2>/dev/null) \
-		 $(ls -td "$DAXO_CACHE/build/$kver-intree-"* 2>/dev/null); do
-		[ -f "$d/.daxo-built" ] && [ "$(readlink -f "$d/source")" = "$ktree" ] &&
-			{ seed=$d; break; }
-	done
+	# shellcheck disable=SC2012,SC2046
+	seed=$(daxo_seed "$out" "$ktree" $(ls -td "$DAXO_CACHE/build/$kver-intree-$v-"* \
+		"$DAXO_CACHE/build/$kver-intree-"* 2>/dev/null))
 	if [ -z "$seed" ] && [ "$ktree" = "$base_tree" ]; then
-		seed=$base_out
-		# Its objects are older than the files the series replaced only
-		# if the tree was synced before the base build: make them newer.
+		# The base build's objects are older than the files the series
+		# replaced only if the tree was synced before the base build:
+		# make them newer.
 		# shellcheck disable=SC2046
 		(cd "$tree" && touch $(cat .daxo-intree-files))
+		seed=$(daxo_seed "$out" "$ktree" "$base_out")
 	fi
-	rm -rf "$out"
-	if [ -n "$seed" ]; then
-		daxo_log "$v: starting from a copy of $(basename "$seed")"
-		cp -a "$seed" "$out"
-		rm -rf "$out"/.daxo-built "$out"/.daxo-build-time "$out/modroot" "$out/daxo" \
-			"$out"/daxo-*
-	else
-		mkdir -p "$out"
-	fi
+	[ -z "$seed" ] || daxo_log "$v: starting from a copy of $(basename "$seed")"
 	[ -n "$seed" ] && cp -p "$out/.config" "$scratch/seed.config"
 	configure "$out" "$v"
 	# The same configuration as the seed's: keep its time stamp, so that

@@ -35,22 +35,19 @@ if [ -f "$out/.daxo-built" ]; then
 fi
 [ -z "$if_built" ] || exit 1
 
-# Patched source tree, one per patch set (the pristine tree stays pristine
-# for `make patches` and for KDIR users).
-phash=$(cat /dev/null $PATCHES | sha256sum | cut -c1-12)
+# The patched source tree: one path for every patch set (the pristine tree
+# stays pristine for `make patches` and for KDIR users), so that a build
+# for a new patch set or configuration starts from the last build of this
+# variant and recompiles only what changed.
 tree=$src
 if [ -n "$PATCHES" ]; then
-	tree=$DAXO_CACHE/src/$name-p$phash
-	if [ ! -f "$tree/.daxo-patched" ]; then
-		daxo_log "applying project patches to a copy of $name"
-		rm -rf "$tree"
-		cp -a "$src" "$tree"
-		for p in $PATCHES; do
-			patch -s -p1 -d "$tree" < "$p" || daxo_die "patch $p does not apply to $kver"
-		done
-		touch "$tree/.daxo-patched"
-	fi
+	tree=$DAXO_CACHE/src/$name-patched
+	# shellcheck disable=SC2086
+	daxo_patched_tree "$src" "$tree" $PATCHES
 fi
+# shellcheck disable=SC2012,SC2046
+seed=$(daxo_seed "$out" "$tree" $(ls -td "$DAXO_CACHE/build/$kver-$VARIANT-"* 2>/dev/null))
+[ -z "$seed" ] || daxo_log "starting from a copy of $(basename "$seed")"
 
 # Extra make flags a fragment asks for ("# daxo-kmake: LLVM=-19" in
 # debug.config); kept in $out/daxo-kmake-flags for the module builds.
@@ -59,12 +56,18 @@ extra=$(sed -n 's/^# daxo-kmake: //p' $FRAGS | tr '\n' ' ')
 kmake() { make -s -C "$tree" O="$out" -j"$DAXO_JOBS" $(daxo_kmake_flags) $extra "$@"; }
 
 daxo_log "configuring $kver ($VARIANT) in $out"
-mkdir -p "$out"
+[ -z "$seed" ] || cp -p "$out/.config" "$out/.daxo-seed.config"
 kmake tinyconfig >/dev/null
 kmake rustavailable >&2 || daxo_die "the Rust toolchain is not usable for $kver (see above)"
 # shellcheck disable=SC2086
 (cd "$out" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .config $FRAGS >/dev/null)
 kmake olddefconfig >/dev/null
+# The seed's configuration unchanged: keep its time stamp, so that Kbuild
+# does not regenerate the configuration headers (and rebuild every crate).
+if [ -n "$seed" ] && cmp -s "$out/.config" "$out/.daxo-seed.config"; then
+	cp -p "$out/.daxo-seed.config" "$out/.config"
+fi
+rm -f "$out/.daxo-seed.config"
 
 # Every requested option must have survived olddefconfig.
 # shellcheck disable=SC2086

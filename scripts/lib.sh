@@ -72,3 +72,54 @@ daxo_check_config() {
 	done < <(daxo_effective_config "$@")
 	return $bad
 }
+
+# daxo_seed OUT TREE CANDIDATE...: start the build directory OUT from a
+# copy of the first CANDIDATE that is a finished build of source tree TREE
+# (Kbuild writes absolute source paths into its command lines, so only such
+# a build is reusable: make then rebuilds only what changed). Prints the
+# seed's directory, or nothing when no candidate fits (OUT is then empty).
+daxo_seed() {
+	local out=$1 tree=$2 d
+	shift 2
+	rm -rf "$out"
+	for d in "$@"; do
+		[ -f "$d/.daxo-built" ] && [ "$(readlink -f "$d/source")" = "$tree" ] || continue
+		cp -a "$d" "$out"
+		rm -rf "$out"/.daxo-built "$out"/.daxo-build-time "$out/modroot" "$out/daxo" \
+			"$out"/daxo-*
+		echo "$d"
+		return 0
+	done
+	mkdir -p "$out"
+}
+
+# daxo_patched_tree SRC TREE PATCH...: TREE is SRC with the PATCHes
+# applied, kept at one path across patch sets: when the set changes, the
+# files the old set touched go back to SRC's, the new set is applied, and
+# every file either set touches is made newer than any build, so that a
+# build seeded from an older one (daxo_seed) rebuilds what they change.
+daxo_patched_tree() {
+	local src=$1 tree=$2 phash old new f
+	shift 2
+	phash=$(cat "$@" | sha256sum | cut -c1-12)
+	[ "$(head -n 1 "$tree/.daxo-patched" 2>/dev/null)" = "$phash" ] && return 0
+	if [ -f "$tree/.daxo-patched" ]; then
+		old=$(tail -n +2 "$tree/.daxo-patched")
+	else
+		daxo_log "copying $(basename "$src") for the project's patches"
+		rm -rf "$tree"
+		cp -a "$src" "$tree"
+		old=
+	fi
+	rm -f "$tree/.daxo-patched"
+	for f in $old; do
+		if [ -e "$src/$f" ]; then cp -p "$src/$f" "$tree/$f"; else rm -f "$tree/$f"; fi
+	done
+	new=$(sed -n 's|^+++ b/||p' "$@" | sort -u)
+	for f in "$@"; do
+		patch -s -p1 -d "$tree" < "$f" || daxo_die "patch $f does not apply to $(basename "$src")"
+	done
+	# shellcheck disable=SC2086
+	(cd "$tree" && touch -c $old $new)
+	printf '%s\n' "$phash" $new > "$tree/.daxo-patched"
+}

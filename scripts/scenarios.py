@@ -31,6 +31,8 @@ A scenario has:
 
 import os
 
+from cxltest_scenarios import CXLTEST_SCENARIOS
+
 # Implementations the driver scenarios run against. The Rust modules join
 # when they are more than skeletons.
 #   c          the kernel's C dax_hmem and dax_cxl (the anchor);
@@ -58,6 +60,9 @@ TOPOLOGIES = {
     # As one-hb with a 512 MiB window: SR_BIG fills it, so a region created
     # later can only get HPA space over that range.
     "one-hb-512M": {"bridges": [[256 * M, 256 * M]], "window": "512M"},
+    # No CXL device: the kernel's CXL test fixture (scripts/cxltest.py)
+    # mocks the topology; its memdevs want NUMA nodes 0 and 1.
+    "cxltest": {"bridges": [], "numa": True},
 }
 
 
@@ -811,6 +816,9 @@ SCENARIOS["kmemleak-selftest"] = {
     "debug_only": True,
     "impls": ["ours"],
 }
+
+# On the kernel's own CXL test fixture (scripts/cxltest_scenarios.py).
+SCENARIOS.update(CXLTEST_SCENARIOS)
 
 # Single-stage scenarios boot directly with their SR ranges.
 for _scn in SCENARIOS.values():

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the kernel's own CXL test fixture, tools/testing/cxl ("cxl_test"),
+# and a dax_hmem of ours that sees its mock ranges.
+#
+#   scripts/cxltest.sh KDIR [OURS_DIR]    prints the output directory
+#
+# Output, in KDIR/daxo-cxltest (outside the repository, with the kernel):
+#   mo/        the cxl_test modules (make M=tools/testing/cxl MO=...; a link
+#              to tools/testing/cxl/, three levels down, as the fixture's
+#              Kbuild names drivers/ by ../../../drivers): the
+#              fixture's cxl_core (rebuilt from drivers/cxl of the kernel's
+#              source tree, so with the project's CXL-core patch),
+#              cxl_acpi, cxl_port, cxl_mem, cxl_pmem, the C dax_hmem linked
+#              with --wrap=walk_hmem_resources,region_intersects,
+#              region_intersects_soft_reserve, and test/cxl_test.ko,
+#              cxl_mock.ko, cxl_mock_mem.ko, ...;
+#   ours/      (with OURS_DIR) a copy of the project's sources built with
+#              DAXO_CXL_TEST=1: dax_hmem.ko with the same three wraps,
+#              resolved against the fixture's Module.symvers.
+# Rebuilt only when the kernel build or the sources changed (make decides).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KDIR=$(cd "$1" && pwd)
+OURS=${2:-}
+OUT=$KDIR/daxo-cxltest
+tree=$(readlink -f "$KDIR/source")
+[ -d "$tree/tools/testing/cxl" ] || daxo_die "no tools/testing/cxl in $tree"
+extra=$(cat "$KDIR/daxo-kmake-flags" 2>/dev/null || true)
+
+mkdir -p "$OUT/tools/testing/cxl"
+ln -sfn tools/testing/cxl "$OUT/mo"
+# shellcheck disable=SC2046,SC2086
+make -s -C "$KDIR" M="$tree/tools/testing/cxl" MO="$OUT/tools/testing/cxl" -j"$DAXO_JOBS" \
+	$(daxo_kmake_flags) $extra modules >&2 ||
+	daxo_die "cxl_test does not build against $KDIR (see above)"
+
+if [ -n "$OURS" ]; then
+	rm -rf "$OUT/ours" && mkdir -p "$OUT/ours"
+	(cd "$OURS" && git ls-files -z | xargs -0 cp --parents -t "$OUT/ours")
+	make --no-print-directory -C "$OUT/ours" KDIR="$KDIR" DAXO_CXL_TEST=1 \
+		KBUILD_EXTRA_SYMBOLS="$OUT/mo/Module.symvers" modules >&2 ||
+		daxo_die "dax_hmem does not build with the cxl_test wraps (see above)"
+fi
+echo "$OUT"

@@ -1,0 +1,185 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Scenarios on the kernel's own CXL test fixture, tools/testing/cxl
+("cxl_test"; built by scripts/cxltest.sh, guest helpers in
+scripts/guest/cxltest.sh), judged by scripts/harness.py like every other
+scenario (they join scenarios.SCENARIOS).
+
+cxl_test mocks a CXL topology out of platform devices. With hmem_test=1 it
+registers hmem_platform.1, whose one Soft Reserved range is the first half
+of mock CXL window 0, and a region it auto-assembles covers that range;
+fail_autoassemble=1 keeps that region from assembling. ndctl's acceptance
+test of the feature (test/cxl-hmem... in ndctl) asserts, from `daxctl list
+-R`: with hmem_test=1 a DAX region under cxl_acpi.0 and none under
+hmem_platform.1; with fail_autoassemble=1 too, the reverse. Here both
+implementations (the fixture's own C dax_hmem with the kernel's dax_cxl,
+and ours) must pass those assertions and every check of harness.judge():
+each Soft Reserved range (the mock one, and one memmap= range outside any
+CXL window, which hmem_platform.0 holds) has exactly its expected owner.
+
+The mock window's address is known only in the guest: the scenario's
+`resolve` reads it from the snapshot and gives the judge concrete ranges.
+"""
+
+import json
+import re
+
+M = 1 << 20
+# A Soft Reserved range outside every CXL window (guest RAM, NUMA node 1):
+# hmem_platform.0's, HMEM's in every case.
+MEMMAP = (0x60000000, 256 * M)
+
+ASSEMBLED = "hmem_test=1"
+FAILED = "hmem_test=1 fail_autoassemble=1"
+STRICT = "DAXO_MODPROBE_EXTRA='options dax_hmem ownership=strict'"
+
+
+def mock_range(snaps):
+    """The mock Soft Reserved range, the first half of mock CXL window 0
+    (root decoder X.0, the fixture's first CFMWS), from any snapshot's
+    "windows" section; None if no snapshot has it."""
+    for snap in snaps.values():
+        for line in snap.get("windows", []):
+            parts = line.split()
+            if len(parts) == 3 and re.match(r"decoder\d+\.0$", parts[0]):
+                return (int(parts[1], 16), int(parts[2], 0) // 2)
+    return None
+
+
+def resolve(scn, snaps):
+    """The scenario with concrete ranges: the mock range and MEMMAP, each
+    label's owners, and the per-device ownership reports joined into the
+    one "ownership" section harness.judge() reads."""
+    mock = mock_range(snaps) or (0, 1)
+    for snap in snaps.values():
+        reports = [v for k, v in sorted(snap.items()) if k.startswith("ownership.")]
+        if reports:
+            snap["ownership"] = [line for r in reports for line in r]
+    return dict(scn, sr=[mock, MEMMAP],
+                expect={label: [(*mock, owner), (*MEMMAP, "hmem")]
+                        for label, owner in scn["owners"].items()},
+                # The fixture's one auto-assembled region, over the mock
+                # range: gone only where strict tore it down.
+                cxl_regions={label: [] if region_state(scn, owner) == "none" else [mock]
+                             for label, owner in scn["owners"].items()},
+                # The fixture's range was never in /proc/iomem.
+                no_soft_reserved_entry=[mock])
+
+
+def region_state(scn, owner):
+    """What becomes of the auto-assembled region: "committed" (and bound to
+    cxl_region) when it assembled; when it could not (fail_autoassemble),
+    "assembling" (uncommitted, unbound: left alone) under per-range, "none"
+    under strict, which tears it down."""
+    if owner == "cxl":
+        return "committed"
+    return "none" if scn.get("strict") else "assembling"
+
+
+def judge_region_state(label, snap, state):
+    """Problems with the auto-assembled region's commit and driver state."""
+    want = {"committed": ("1", "cxl_region"), "assembling": ("0", "")}.get(state)
+    problems = []
+    for line in snap.get("cxl-regions", []):
+        parts = line.split()
+        if want and len(parts) >= 5 and (parts[3], parts[4]) != (want[0], f"driver={want[1]}"):
+            problems.append(f"{label}: {parts[0]} has commit={parts[3]} {parts[4]}, expected "
+                            f"commit={want[0]} driver={want[1]} ({state})")
+    return problems
+
+
+def report_lists(snap, name, want):
+    """Problems with one hmem_platform device's report: exactly `want`."""
+    got = []
+    for line in snap.get(f"ownership.{name}", []):
+        m = re.match(r"^0x([0-9a-f]+)-0x([0-9a-f]+)\s", line + " ")
+        if m:
+            got.append((int(m.group(1), 16), int(m.group(2), 16) - int(m.group(1), 16) + 1))
+    if got == [want]:
+        return []
+    return [f"hmem_platform.{name}'s ownership report lists "
+            f"{[f'{s:#x}+{n:#x}' for s, n in got]}, expected only {want[0]:#x}+{want[1]:#x}"]
+
+
+def judge(scn, impl, snaps):
+    """ndctl's acceptance assertions, and one report per hmem_platform
+    device for ours."""
+    problems = []
+    mock = scn["sr"][0]
+    if mock == (0, 1):
+        problems.append("no snapshot shows mock CXL window 0")
+    for label, owner in scn["owners"].items():
+        snap = snaps.get(label)
+        if snap is None:
+            continue
+        try:
+            regions = json.loads("\n".join(snap.get("daxctl-R", [])) or "[]")
+        except json.JSONDecodeError:
+            problems.append(f"{label}: daxctl list -R printed no valid JSON")
+            continue
+        if isinstance(regions, dict):
+            regions = [regions]
+        problems += judge_region_state(label, snap, region_state(scn, owner))
+        paths = [r.get("path", "") for r in regions]
+        cxl = [p for p in paths if "cxl_acpi.0" in p]
+        hmem = [p for p in paths if "hmem_platform.1" in p]
+        if owner == "cxl" and (not cxl or hmem):
+            problems.append(f"{label}: daxctl list -R: {len(cxl)} DAX regions under "
+                            f"cxl_acpi.0, {len(hmem)} under hmem_platform.1; expected "
+                            f"some and none")
+        if owner == "hmem" and (cxl or not hmem):
+            problems.append(f"{label}: daxctl list -R: {len(cxl)} DAX regions under "
+                            f"cxl_acpi.0, {len(hmem)} under hmem_platform.1; expected "
+                            f"none and some")
+        if impl != "c" and any(k.startswith("ownership.") for k in snap):
+            problems += [f"{label}: {p}" for p in report_lists(snap, "1", mock)]
+            problems += [f"{label}: {p}" for p in report_lists(snap, "0", MEMMAP)]
+    return problems
+
+
+def scenario(title, cases, when="EARLY", strict=False, impls=("c", "ours"), timeout=None):
+    """A scenario of `cases` [(label, cxl_test parameters, owner of the
+    mock range)], the DAX drivers loaded `when` (EARLY: on their aliases,
+    as udev would; LATE: by name once the fixture has settled)."""
+    stage1 = [". /daxo/cxltest.sh"] + ([STRICT] if strict else [])
+    stage1 += [f"cxltest_udev {when}"]
+    stage1 += [f"cxltest_case {label} {when} {params}" for label, params, _ in cases]
+    scn = {
+        "title": title,
+        "impls": list(impls),
+        "topology": "cxltest",
+        "overlay": "cxltest-{impl}",
+        # The boot's memmap= (scenarios.py); resolve() adds the mock range.
+        "sr": [MEMMAP],
+        "stage1": stage1,
+        "owners": {label: owner for label, _, owner in cases},
+        "expect": {label: [] for label, _, _ in cases},
+        "resolve": resolve,
+        "judge": judge,
+        "fixture": "cxl_test",
+        "strict": strict,
+    }
+    if timeout:
+        scn["timeout"] = timeout
+    return scn
+
+
+ACCEPTANCE = [("assembled", ASSEMBLED, "cxl"), ("failed", FAILED, "hmem")]
+CYCLES = 20
+
+CXLTEST_SCENARIOS = {
+    "cxltest-early": scenario(
+        "cxl_test: ndctl's acceptance cases, DAX drivers loaded by udev as the fixture "
+        "comes up: assembled -> CXL, fail_autoassemble -> HMEM", ACCEPTANCE),
+    "cxltest-late": scenario(
+        "cxl_test: the acceptance cases, DAX drivers loaded after the fixture settled",
+        ACCEPTANCE, when="LATE"),
+    "cxltest-strict": scenario(
+        "cxl_test: the acceptance cases under ownership=strict", ACCEPTANCE,
+        strict=True, impls=("ours",)),
+    "cxltest-cycles": scenario(
+        f"cxl_test: {CYCLES} cycles of the whole stack loaded (DAX drivers late) and "
+        "unloaded, the two cases alternating", [(f"cycle{i}-{label}", params, owner)
+                              for i in range(1, CYCLES + 1)
+                              for label, params, owner in [ACCEPTANCE[(i - 1) % 2]]],
+        when="LATE", timeout=900),
+}
