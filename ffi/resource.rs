@@ -28,7 +28,7 @@ pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
 }
 
 /// Stops `walk_iomem_res_desc()` at the first resource it finds.
-unsafe extern "C" fn found(_res: *mut bindings::resource, _arg: *mut c_void) -> c_int {
+extern "C" fn found(_res: *mut bindings::resource, _arg: *mut c_void) -> c_int {
     1
 }
 
