@@ -408,8 +408,9 @@ def owner_id(claim):
 def invariant(label, snap, sr, prev):
     """The invariant checked after every snapshot, whatever the scenario
     expects: no SR range has two owners (two DAX regions, of one driver or
-    of both), and no DAX device outside the SR ranges changed since the
-    previous snapshot of the run (`prev`, or None) unless new ones came."""
+    of both), and no DAX device outside the SR ranges changed (its range,
+    or the region it hangs off) or went since the previous snapshot of the
+    run (`prev`, or None); new ones may come."""
     problems = []
     for start, size in sr:
         ids = sorted({owner_id(c) for c in owners(snap, start, size)})
@@ -426,7 +427,8 @@ def invariant(label, snap, sr, prev):
 
 
 def outside_sr(snap, sr):
-    """{dax device: (start, end)} for the DAX devices that meet no SR range."""
+    """{dax device: (start, end, sysfs path)} for the DAX devices that meet
+    no SR range."""
     out = {}
     for line in snap.get("dax", []):
         parts = line.split()
@@ -434,7 +436,7 @@ def outside_sr(snap, sr):
             continue
         s, e = int(parts[1], 16), int(parts[2], 16)
         if not any(s <= a + n - 1 and a <= e for a, n in sr):
-            out[parts[0]] = (hex(s), hex(e))
+            out[parts[0]] = (hex(s), hex(e), parts[3])
     return out
 
 

@@ -108,6 +108,10 @@ def two_stage(regions, sr, then):
 SR_REGION = (W0, 256 * M)            # exactly the region committed on mem0
 SR_BIG = (W0, 512 * M)               # larger than that region
 SR_UNCOVERED = (W0 + 512 * M, 256 * M)  # in the window, no region; not adjacent
+# A region on mem1 outside every SR range (the window's next free HPA
+# space after region0): its DAX device must stay as it is through reloads
+# and rebinds of the HMEM side (harness.invariant).
+OUTSIDE = (W0 + 256 * M, 256 * M)
 # Strict, layout (e): SR_UNCOVERED is missed, so HMEM takes SR_REGION too.
 E_STRICT_REASONS = {SR_REGION: ("fallback", SR_UNCOVERED), SR_UNCOVERED: "not-contained"}
 
@@ -189,35 +193,39 @@ SCENARIOS = {
         "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
     },
     "h": {
-        "title": "as (e), then both modules unloaded and reloaded",
+        "title": "as (e) plus a region outside the SR ranges, then both modules unloaded "
+                 "and reloaded",
         "impls": HMEM_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
-        **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+        **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
                     [LOAD_HMEM_CXL, "snapshot boot",
                      "unload dax_cxl dax_hmem", LOAD_HMEM_CXL,
                      "snapshot reload"]),
         "expect": {
-            "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
-            "reload": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+            "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
+            "reload": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
         },
+        "cxl_regions": {"boot": [SR_REGION, OUTSIDE], "reload": [SR_REGION, OUTSIDE]},
         "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on reload "
                        "(did_probe stays set, so the range is left to CXL)"},
     },
 }
 
 SCENARIOS["i"] = {
-    "title": "as (e), then hmem_platform.0 unbound and bound again",
+    "title": "as (e) plus a region outside the SR ranges, then hmem_platform.0 unbound "
+             "and bound again",
     "impls": HMEM_IMPLS,
     "topology": "one-hb",
     "sr": [SR_REGION, SR_UNCOVERED],
-    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
                 [LOAD_HMEM_CXL, "snapshot boot", "rebind_hmem_platform",
                  "snapshot rebind"]),
     "expect": {
-        "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
-        "rebind": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+        "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
+        "rebind": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
     },
+    "cxl_regions": {"boot": [SR_REGION, OUTSIDE], "rebind": [SR_REGION, OUTSIDE]},
     "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on rebind "
                    "(did_probe stays set, so the range is left to CXL)"},
 }
