@@ -248,7 +248,7 @@ def daxctl_paths(snap):
 RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "ours-cfence", "builtin")
 
 
-def judge_range(snap, start, size, want, sr_entry=False):
+def judge_range(snap, start, size, want):
     """Problems (strings) with the ownership of one range; [] when right."""
     problems = []
     rng = f"[{start:#x}-{start + size - 1:#x}]"
@@ -275,22 +275,106 @@ def judge_range(snap, start, size, want, sr_entry=False):
             pat = r"/hmem\.\d+$" if want == "hmem" else r"/region\d+/dax_region\d+$"
             if p is None or not re.search(pat, p):
                 problems.append(f"{rng}: daxctl shows {c[1]} under {p!r}, not {want}")
+    # A claim counts only when its DAX region device is bound.
+    problems += [f"{rng}: {p}" for c in claims for p in claim_parent_bound(snap, c)]
     # /proc/iomem: a CXL owner's range lies inside a CXL region entry.
     if want == "cxl":
         iomem = parse_iomem(snap.get("/proc/iomem", []))
         if not any(re.match(r"region\d+$", r[3]) and r[1] <= start and r[2] >= end
                    for r in iomem):
             problems.append(f"{rng}: no CXL region entry covers it in /proc/iomem")
-    if want == "hmem":
-        hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
-        if not hm:
-            problems.append(f"{rng}: no hmem.N platform device bound to hmem")
-        # The Rust dax_hmem puts the range back in /proc/iomem (7.3's TODO).
-        if sr_entry and not any(
-                r[3] == "Soft Reserved" and r[1] == start and r[2] == end
-                for r in parse_iomem(snap.get("/proc/iomem", []))):
-            problems.append(f"{rng}: no 'Soft Reserved' entry for it in /proc/iomem")
     return problems
+
+
+# The driver each kind of DAX region device must be bound to: an hmem.N
+# platform device to dax_hmem's "hmem", a CXL region's dax_regionN to
+# dax_cxl's "cxl_dax_region" (the same names for the C and Rust drivers).
+REGION_DRIVER = {"hmem": "hmem", "cxl": "cxl_dax_region"}
+
+
+def drivers_of(snap, section):
+    """{device: driver, "" when unbound} from a snapshot section of
+    "NAME driver=DRIVER" lines ("hmem", "dax-region")."""
+    out = {}
+    for line in snap.get(section, []):
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].startswith("driver="):
+            out[parts[0]] = parts[1][len("driver="):]
+    return out
+
+
+def claim_parent_bound(snap, claim):
+    """Problems with the DAX region device a claim hangs off: hmem.N (for
+    HMEM) or dax_regionN (for CXL) must be bound to its driver."""
+    kind, name, _, _, path = claim
+    m = re.search(r"/(hmem\.\d+)/" if kind == "hmem" else r"/(dax_region\d+)/", path)
+    if kind not in REGION_DRIVER or not m:
+        return []
+    section = "hmem" if kind == "hmem" else "dax-region"
+    got = drivers_of(snap, section).get(m.group(1))
+    if got != REGION_DRIVER[kind]:
+        return [f"{name} hangs off {m.group(1)}, which is "
+                f"{'bound to ' + got if got else 'not bound' if got is not None else 'missing'}"
+                f" (expected driver {REGION_DRIVER[kind]})"]
+    return []
+
+
+def judge_dax_drivers(label, snap, want):
+    """Problems with the DAX devices' own drivers ("dax-node": name, node,
+    driver). Every DAX device is bound to device_dax or kmem, or unbound
+    while kmem is not loaded (the devices are kmem-typed and the guest keeps
+    kmem out; device_dax takes only the devices daxctl hands it): with kmem
+    loaded an unbound device is one whose probe failed. `want` {mapping
+    start: driver} names the driver of the devices a scenario puts to use."""
+    problems = []
+    drivers = {}
+    for line in snap.get("dax-node", []):
+        parts = line.split()
+        if len(parts) >= 2:
+            drivers[parts[0]] = parts[2] if len(parts) > 2 else ""
+    kmem = any(l.startswith("kmem ") for l in snap.get("modules", []))
+    for dev, drv in sorted(drivers.items()):
+        if drv and drv not in ("device_dax", "kmem"):
+            problems.append(f"{label}: {dev} is bound to {drv}, not device_dax or kmem")
+        elif not drv and kmem:
+            problems.append(f"{label}: {dev} is not bound to a driver, with kmem loaded")
+    for start, drv in sorted(want.items()):
+        devs = [l.split()[0] for l in snap.get("dax", [])
+                if len(l.split()) >= 4 and int(l.split()[1], 16) == start]
+        if not devs:
+            problems.append(f"{label}: no DAX device starts at {start:#x} (for its driver)")
+        for dev in devs:
+            if drivers.get(dev) != drv:
+                problems.append(f"{label}: {dev} at {start:#x} is bound to "
+                                f"{drivers.get(dev) or 'no driver'}, expected {drv}")
+    return problems
+
+
+def judge_region_state(label, snap):
+    """Problems with the CXL regions' state: every region in /sys/bus/cxl
+    is committed (commit 1) and bound to cxl_region. (Which regions exist is
+    judge_regions'.)"""
+    problems = []
+    for line in snap.get("cxl-regions", []):
+        parts = line.split()
+        if len(parts) < 5:
+            problems.append(f"{label}: CXL region line not understood: {line!r}")
+            continue
+        name, commit, driver = parts[0], parts[3], parts[4]
+        if commit != "1":
+            problems.append(f"{label}: CXL region {name} commit is {commit}, expected 1")
+        if driver != "driver=cxl_region":
+            problems.append(f"{label}: CXL region {name} {driver or 'driver='}, "
+                            f"expected driver=cxl_region")
+    return problems
+
+
+def hmem_devices(snap):
+    """(bound, unbound): the hmem.N platform devices bound to hmem, and the
+    others (probe failed, or bound elsewhere)."""
+    drivers = drivers_of(snap, "hmem")
+    bound = sorted(d for d, drv in drivers.items() if drv == "hmem")
+    return bound, sorted(d for d in drivers if d not in bound)
 
 
 def cxl_regions(snap):
@@ -329,8 +413,9 @@ def owner_id(claim):
 def invariant(label, snap, sr, prev):
     """The invariant checked after every snapshot, whatever the scenario
     expects: no SR range has two owners (two DAX regions, of one driver or
-    of both), and no DAX device outside the SR ranges changed since the
-    previous snapshot of the run (`prev`, or None) unless new ones came."""
+    of both), and no DAX device outside the SR ranges changed (its range,
+    or the region it hangs off) or went since the previous snapshot of the
+    run (`prev`, or None); new ones may come."""
     problems = []
     for start, size in sr:
         ids = sorted({owner_id(c) for c in owners(snap, start, size)})
@@ -347,7 +432,8 @@ def invariant(label, snap, sr, prev):
 
 
 def outside_sr(snap, sr):
-    """{dax device: (start, end)} for the DAX devices that meet no SR range."""
+    """{dax device: (start, end, sysfs path)} for the DAX devices that meet
+    no SR range."""
     out = {}
     for line in snap.get("dax", []):
         parts = line.split()
@@ -355,7 +441,7 @@ def outside_sr(snap, sr):
             continue
         s, e = int(parts[1], 16), int(parts[2], 16)
         if not any(s <= a + n - 1 and a <= e for a, n in sr):
-            out[parts[0]] = (hex(s), hex(e))
+            out[parts[0]] = (hex(s), hex(e), parts[3])
     return out
 
 
@@ -365,10 +451,70 @@ def scenario_policy(scn):
     return scn.get("policy") or ("strict" if "ownership=strict" in steps else "per-range")
 
 
-def judge_report(label, snap, expect, policy):
+# The reasons of the Rust dax_hmem's ownership report (ownership/policy.rs,
+# Reason::describe()), by the key scenarios name them with, and the owner
+# each decides.
+REASONS = {
+    "outside": ("hmem", "outside every CXL window"),
+    "contained": ("cxl", "contained by a committed CXL region"),
+    "not-contained": ("hmem", "not fully contained by a committed CXL region"),
+    "fallback": ("hmem", "strict policy: another range was not contained"),
+    "kept-in-use": ("cxl", "strict policy: another range was not contained, "
+                           "but its CXL region is in use"),
+    "kept-unusable": ("cxl", "strict policy: another range was not contained, "
+                             "but HMEM cannot use this one"),
+    "kept-with-region": ("cxl", "strict policy: another range was not contained, "
+                                "but its CXL region is kept"),
+}
+
+
+def meets_cxl_window(snap, start, size):
+    """Whether [start, start+size) meets a "CXL Window N" of /proc/iomem."""
+    end = start + size - 1
+    return any(r[3].startswith("CXL Window") and r[1] <= end and start <= r[2]
+               for r in parse_iomem(snap.get("/proc/iomem", [])))
+
+
+def expected_reason(scn, label, snap, expect, start, size, want, policy):
+    """The reason key (or (key, missed range)) the report must give for a
+    range: the scenario's `reasons` where it names one; else derived where
+    the owner and the policy decide it; else None. A range that meets no
+    CXL window is "outside" whoever holds it; per-range, CXL's ranges are
+    "contained" and HMEM's "not-contained"; strict, a CXL range is
+    "contained" when every expected range in a window is CXL's (nothing
+    missed). Anything else (a strict HMEM range in a window: missed or the
+    fallback; a range with no owner) the scenario must name."""
+    explicit = scn.get("reasons", {}).get(label, {}).get((start, size))
+    if explicit:
+        return explicit
+    if not meets_cxl_window(snap, start, size):
+        return "outside"
+    if policy == "per-range":
+        return {"cxl": "contained", "hmem": "not-contained"}.get(want)
+    if want == "cxl" and all(w == "cxl" for s, n, w in expect
+                             if meets_cxl_window(snap, s, n)):
+        return "contained"
+    return None
+
+
+def reason_text(reason, want):
+    """The report's reason column for a reason key (or (key, missed
+    range)) of a range whose holder is `want`: the phrase, the missed range
+    in parentheses, and "; handed back to CXL" where HMEM was given the
+    range and a CXL region holds it now."""
+    key, missed = reason if isinstance(reason, tuple) else (reason, None)
+    owner, text = REASONS[key]
+    if missed:
+        text += f" ({missed[0]:#x}-{missed[0] + missed[1] - 1:#x})"
+    if owner == "hmem" and want == "cxl":
+        text += "; handed back to CXL"
+    return text
+
+
+def judge_report(label, snap, expect, policy, scn):
     """Problems with the Rust dax_hmem's ownership report
     (hmem_platform.0/ownership): one line per expected range, naming the
-    right kind of holder and the policy."""
+    right kind of holder, the policy and the reason (expected_reason)."""
     problems = []
     lines = [l.split(None, 3) for l in snap.get("ownership", [])]
     holder_re = {"cxl": r"region\d+$", "hmem": r"hmem\.\d+$", "none": r"none$"}
@@ -384,6 +530,13 @@ def judge_report(label, snap, expect, policy):
                             f"expected {want}")
         if fields[2] != policy:
             problems.append(f"{label}: ownership report policy {fields[2]}, expected {policy}")
+        reason = expected_reason(scn, label, snap, expect, start, size, want, policy)
+        if reason is None:
+            problems.append(f"{label}: no expected reason for {rng} ({want}, {policy}): "
+                            f"the scenario must name it (reasons)")
+        elif fields[3] != reason_text(reason, want):
+            problems.append(f"{label}: ownership report gives {rng} the reason "
+                            f"{fields[3]!r}, expected {reason_text(reason, want)!r}")
     return problems
 
 
@@ -483,6 +636,32 @@ def judge_hmat(label, snap):
     return problems
 
 
+def expected_soft_reserved(scn, impl, label):
+    """The "Soft Reserved" entries /proc/iomem must show at a snapshot, as
+    [(start, size)]: the scenario's soft_reserved_iomem where it names
+    them; else, with the Rust dax_hmem, exactly the ranges HMEM owns (it
+    puts them back; no_soft_reserved_entry lists those no single iomem
+    parent can take); with Linux 7.3's C dax_hmem none (it leaves them out
+    of /proc/iomem, whoever owns them)."""
+    if label in scn.get("soft_reserved_iomem", {}):
+        return scn["soft_reserved_iomem"][label]
+    if impl not in RUST_HMEM:
+        return []
+    return [(s, n) for s, n, want in scn["expect"][label]
+            if want == "hmem" and (s, n) not in scn.get("no_soft_reserved_entry", [])]
+
+
+def judge_soft_reserved(label, snap, want):
+    """Problems with the "Soft Reserved" entries of /proc/iomem: exactly
+    `want` [(start, size)], at any depth."""
+    got = sorted((r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))
+                 if r[3] == "Soft Reserved")
+    if got == sorted(want):
+        return []
+    fmt = lambda rs: ", ".join(f"[{s:#x}-{s + n - 1:#x}]" for s, n in rs) or "none"
+    return [f"{label}: 'Soft Reserved' in /proc/iomem: {fmt(got)}, expected {fmt(sorted(want))}"]
+
+
 def per_impl(spec, impl):
     """A list that applies to every implementation, or a dict of lists keyed
     by space-separated implementation names ("*" for all)."""
@@ -529,16 +708,14 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             continue
         hmem_wanted = 0
         for (start, size, want) in expect:
-            sr_entry = (impl in RUST_HMEM
-                        and (start, size) not in scn.get("no_soft_reserved_entry", []))
-            problems += judge_range(snap, start, size, want, sr_entry)
+            problems += judge_range(snap, start, size, want)
             hmem_wanted += want == "hmem"
         loaded = impl == "builtin" or any(l.startswith("dax_hmem ")
                                           for l in snap.get("modules", []))
         # The report covers the SR ranges (not regions created elsewhere).
         sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
         if impl in RUST_HMEM and loaded and sr_expect:
-            problems += judge_report(label, snap, sr_expect, scenario_policy(scn))
+            problems += judge_report(label, snap, sr_expect, scenario_policy(scn), scn)
         if impl in RUST_HMEM and loaded:
             problems += report_ranges(label, snap, scn["sr"])
         if label in scn.get("system_ram", {}):
@@ -547,19 +724,18 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             problems += judge_dax_node(label, snap, scn["dax_node"][label])
         if scenarios.TOPOLOGIES[scn["topology"]].get("hmat"):
             problems += judge_hmat(label, snap)
-        if label in scn.get("soft_reserved_iomem", {}):
-            want = sorted(scn["soft_reserved_iomem"][label])
-            got = sorted((r[1], r[2] - r[1] + 1) for r in parse_iomem(snap.get("/proc/iomem", []))
-                         if r[3] == "Soft Reserved")
-            if got != want:
-                fmt = lambda rs: ", ".join(f"[{s:#x}-{s + n - 1:#x}]" for s, n in rs) or "none"
-                problems.append(f"{label}: 'Soft Reserved' in /proc/iomem: {fmt(got)}, "
-                                f"expected {fmt(want)}")
+        problems += judge_soft_reserved(label, snap, expected_soft_reserved(scn, impl, label))
         if label in scn.get("cxl_regions", {}):
             problems += judge_regions(label, snap, scn["cxl_regions"][label])
-        hm = [line for line in snap.get("hmem", []) if "driver=hmem" in line]
-        if len(hm) != hmem_wanted:
-            problems.append(f"{label}: {len(hm)} bound hmem devices, expected {hmem_wanted}")
+        problems += judge_region_state(label, snap)
+        problems += judge_dax_drivers(label, snap, scn.get("dax_driver", {}).get(label, {}))
+        bound, unbound = hmem_devices(snap)
+        if len(bound) != hmem_wanted:
+            problems.append(f"{label}: {len(bound)} bound hmem devices, expected {hmem_wanted}")
+        if len(unbound) != scn.get("hmem_unbound", {}).get(label, 0):
+            problems.append(f"{label}: hmem devices not bound to hmem: "
+                            f"{', '.join(unbound) or 'none'}, expected "
+                            f"{scn.get('hmem_unbound', {}).get(label, 0)}")
     for suite in scn.get("kunit", []):
         lines = snaps.get("kunit:" + suite, {}).get("results", [])
         cases = [re.match(r"^\s+(not ok|ok) \d+ (\S+)", l) for l in lines]

@@ -16,7 +16,20 @@ A scenario has:
   cxl_regions {snapshot label: [(start, size)]}: exactly the CXL regions
               /sys/bus/cxl and /proc/iomem must show (optional);
   soft_reserved_iomem {snapshot label: [(start, size)]}: exactly the
-              "Soft Reserved" entries /proc/iomem must show (optional);
+              "Soft Reserved" entries /proc/iomem must show (optional;
+              by default derived: harness.expected_soft_reserved);
+  no_soft_reserved_entry [(start, size)]: HMEM ranges the Rust dax_hmem
+              cannot show as "Soft Reserved" (no single iomem parent);
+  reasons     {snapshot label: {(start, size): reason}}: the reason the
+              Rust dax_hmem's ownership report gives a range, a key of
+              harness.REASONS or (key, the missed range), where the owner
+              and the policy do not decide it (harness.expected_reason);
+  hmem_unbound {snapshot label: N}: hmem.N platform devices that are there
+              but not bound to hmem (probe failed, or unbound on purpose);
+              any other unbound one fails the scenario (default 0);
+  dax_driver  {snapshot label: {mapping start: driver}}: the driver a DAX
+              device a scenario puts to use must be bound to (kmem,
+              device_dax);
   xfail       {implementation: why}: a known failure of that implementation,
               reported as XFAIL; the expectation itself is never weakened;
   console     regexes the kernel log must match;
@@ -81,6 +94,29 @@ BRING_UP = "udev_up"
 LOAD_HMEM_CXL = "load dax_hmem dax_cxl"
 
 
+def online(*ranges):
+    """Steps that online the memory of the DAX device at the start of each
+    range as System RAM (lib.sh kmem_online: the blocks online, a "System
+    RAM (kmem)" entry over it, memory allocated and touched on its node).
+    kmem, loaded by name, binds every DAX device (the memory of the others
+    added, offline: the kernel's default online policy here), so a claimed
+    DAX device whose driver probe fails shows unbound
+    (harness.judge_dax_drivers). Only ranges a committed region backs: in
+    QEMU an SR range in a CXL window without a region has no memory behind
+    it (writes are lost: daxmap "word 0 differs after writing"), so such a
+    range is bound to kmem, never onlined."""
+    return [f"kmem_online $(dax_at {start:#x})" for start, _ in ranges]
+
+
+LOAD_KMEM = "load kmem"
+
+
+def reasons(labels, by_range):
+    """A scenario's `reasons`: the same {(start, size): reason} at every
+    snapshot in `labels`."""
+    return {label: dict(by_range) for label in labels}
+
+
 def two_stage(regions, sr, then):
     """Stage 1 commits `regions` [(size, [memdevs])] in window 0; stage 2
     boots with the SR ranges and runs `then`."""
@@ -94,6 +130,12 @@ def two_stage(regions, sr, then):
 SR_REGION = (W0, 256 * M)            # exactly the region committed on mem0
 SR_BIG = (W0, 512 * M)               # larger than that region
 SR_UNCOVERED = (W0 + 512 * M, 256 * M)  # in the window, no region; not adjacent
+# A region on mem1 outside every SR range (the window's next free HPA
+# space after region0): its DAX device must stay as it is through reloads
+# and rebinds of the HMEM side (harness.invariant).
+OUTSIDE = (W0 + 256 * M, 256 * M)
+# Strict, layout (e): SR_UNCOVERED is missed, so HMEM takes SR_REGION too.
+E_STRICT_REASONS = {SR_REGION: ("fallback", SR_UNCOVERED), SR_UNCOVERED: "not-contained"}
 
 SCENARIOS = {
     "a": {
@@ -112,8 +154,10 @@ SCENARIOS = {
         "impls": DRIVER_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION],
-        "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
+        # No region: no memory behind the range (see online()).
+        "stage1": [BRING_UP, LOAD_HMEM_CXL, LOAD_KMEM, "snapshot final"],
         "expect": {"final": [(*SR_REGION, "hmem")]},
+        "dax_driver": {"final": {SR_REGION[0]: "kmem"}},
     },
     "c": {
         "title": "SR equal to a committed region -> CXL",
@@ -121,8 +165,10 @@ SCENARIOS = {
         "topology": "one-hb",
         "sr": [SR_REGION],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION],
-                    [LOAD_HMEM_CXL, "snapshot final"]),
+                    [LOAD_HMEM_CXL, *online(SR_REGION), "snapshot final"]),
         "expect": {"final": [(*SR_REGION, "cxl")]},
+        "dax_driver": {"final": {SR_REGION[0]: "kmem"}},
+        "system_ram": {"final": [SR_REGION]},
     },
     "d": {
         "title": "SR larger than the committed region -> HMEM; the region's DAX claim fails",
@@ -152,8 +198,11 @@ SCENARIOS = {
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
         **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
-                    [LOAD_HMEM_CXL, "snapshot final"]),
+                    [LOAD_HMEM_CXL, *online(SR_REGION), "snapshot final"]),
         "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
+        # SR_UNCOVERED, without a region, is bound but not onlined.
+        "dax_driver": {"final": {SR_REGION[0]: "kmem", SR_UNCOVERED[0]: "kmem"}},
+        "system_ram": {"final": [SR_REGION]},
     },
     "f": {
         "title": "SR outside every CXL window -> HMEM at once",
@@ -173,35 +222,39 @@ SCENARIOS = {
         "expect": {"final": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")]},
     },
     "h": {
-        "title": "as (e), then both modules unloaded and reloaded",
+        "title": "as (e) plus a region outside the SR ranges, then both modules unloaded "
+                 "and reloaded",
         "impls": HMEM_IMPLS,
         "topology": "one-hb",
         "sr": [SR_REGION, SR_UNCOVERED],
-        **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+        **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
                     [LOAD_HMEM_CXL, "snapshot boot",
                      "unload dax_cxl dax_hmem", LOAD_HMEM_CXL,
                      "snapshot reload"]),
         "expect": {
-            "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
-            "reload": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+            "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
+            "reload": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
         },
+        "cxl_regions": {"boot": [SR_REGION, OUTSIDE], "reload": [SR_REGION, OUTSIDE]},
         "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on reload "
                        "(did_probe stays set, so the range is left to CXL)"},
     },
 }
 
 SCENARIOS["i"] = {
-    "title": "as (e), then hmem_platform.0 unbound and bound again",
+    "title": "as (e) plus a region outside the SR ranges, then hmem_platform.0 unbound "
+             "and bound again",
     "impls": HMEM_IMPLS,
     "topology": "one-hb",
     "sr": [SR_REGION, SR_UNCOVERED],
-    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
                 [LOAD_HMEM_CXL, "snapshot boot", "rebind_hmem_platform",
                  "snapshot rebind"]),
     "expect": {
-        "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
-        "rebind": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem")],
+        "boot": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
+        "rebind": [(*SR_REGION, "cxl"), (*SR_UNCOVERED, "hmem"), (*OUTSIDE, "cxl")],
     },
+    "cxl_regions": {"boot": [SR_REGION, OUTSIDE], "rebind": [SR_REGION, OUTSIDE]},
     "xfail": {"c": "Linux 7.3's dax_hmem loses the uncovered range on rebind "
                    "(did_probe stays set, so the range is left to CXL)"},
 }
@@ -248,6 +301,7 @@ SCENARIOS["e-strict"] = {
     **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
                 LOAD_STRICT + ["snapshot final"]),
     "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
+    "reasons": {"final": E_STRICT_REASONS},
     "cxl_regions": {"final": []},
     "console": [r"2 Soft Reserved ranges: 0 to CXL, 2 to HMEM \(strict policy\)",
                 TEARDOWN_NOTICE, teardown_line(SR_UNCOVERED, 1),
@@ -263,6 +317,7 @@ SCENARIOS["e-strict-kept"] = {
     **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
                 LOAD_STRICT + ["snapshot final"]),
     "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem")]},
+    "reasons": {"final": E_STRICT_REASONS},
     "cxl_regions": {"final": [(W0, 256 * M)]},
     "console": [r"dax_hmem: strict ownership: no CXL region teardown in this build; CXL "
                 r"regions over Soft Reserved ranges HMEM owns stay inactive",
@@ -281,6 +336,7 @@ SCENARIOS["d-strict"] = {
                                "rd=$(root_decoder_at 0x%x)" % W0,
                                f"region_hpa_busy $rd {256 * M} mem1"]),
     "expect": {"final": [(*SR_BIG, "hmem")]},
+    "reasons": {"final": {SR_BIG: "not-contained"}},
     "cxl_regions": {"final": []},
     "console": [TEARDOWN_NOTICE, teardown_line(SR_BIG, 1), torn_down((W0, 256 * M), SR_BIG)],
     "console_not": [r"probe with driver cxl_dax_region failed"],
@@ -301,6 +357,7 @@ SCENARIOS["l-strict"] = {
     "stage2": [BRING_UP] + LOAD_STRICT + ["snapshot final"],
     "expect": {"final": [(*SR_REGION, "hmem"), (*SR_UNCOVERED, "hmem"),
                          (W1, 256 * M, "cxl")]},
+    "reasons": {"final": E_STRICT_REASONS},
     "cxl_regions": {"final": [(W1, 256 * M)]},
     "console": [teardown_line(SR_UNCOVERED, 1), torn_down((W0, 256 * M), SR_REGION)],
     "console_not": [r"tore down region\d+ \[mem 0x49"],
@@ -330,6 +387,9 @@ SCENARIOS["handback"] = {
     "expect": {"boot": [(*SR_REGION, "hmem")], "unbound": [(*SR_REGION, "none")],
                "handed": [(*SR_REGION, "cxl")]},
     "soft_reserved_iomem": {"boot": [SR_REGION], "unbound": [], "handed": []},
+    # The report keeps the decision (HMEM's); its holder follows the range.
+    "reasons": reasons(["unbound", "handed"], {SR_REGION: "not-contained"}),
+    "hmem_unbound": {"unbound": 1, "handed": 1},
     "cxl_regions": {"boot": [], "unbound": [], "handed": [SR_REGION]},
     "impls": ["ours"],
 }
@@ -357,6 +417,8 @@ SCENARIOS["k"] = {
     "stage1": [BRING_UP, LOAD_HMEM_CXL, "snapshot final"],
     # The misaligned range cannot be a DAX region; the other is unaffected.
     "expect": {"final": [(1 * G, 255 * M, "none"), (1 * G + 512 * M, 256 * M, "hmem")]},
+    # The misaligned range's hmem.N fails its probe (-EINVAL), unbound.
+    "hmem_unbound": {"final": 1},
     "console": {"ours": [
         r"hmem\.\d+: \[mem 0x40000000-0x4fefffff\] is not aligned to 2048 KiB: "
         r"no DAX region"]},
@@ -416,7 +478,8 @@ both_policies("m", {
     "console": {"ours": [r"\[mem 0x388000000-0x397ffffff\] not shown as Soft Reserved "
                          r"in /proc/iomem: another entry overlaps it"]},
     "impls": DRIVER_IMPLS,
-}, {"final": [(*SR_STRADDLE, "hmem")]})
+}, {"final": [(*SR_STRADDLE, "hmem")]},
+    {"reasons": {"final": {SR_STRADDLE: "not-contained"}}})
 
 both_policies("n", {
     "title": "SR spanning two committed regions -> HMEM; both regions' DAX claims fail",
@@ -429,6 +492,7 @@ both_policies("n", {
     "impls": DRIVER_IMPLS,
 }, {"final": [(*SR_TWO_REGIONS, "hmem")]},
     {"cxl_regions": {"final": []},
+     "reasons": {"final": {SR_TWO_REGIONS: "not-contained"}},
      "console": [teardown_line(SR_TWO_REGIONS, 2)]})
 
 both_policies("o", {
@@ -461,6 +525,8 @@ SCENARIOS["q"] = {
     **two_stage([(256 * M, ["mem0"])], [SR_REGION],
                 ["load dax_hmem", "snapshot alone", "load dax_cxl", "snapshot final"]),
     "expect": {"alone": [(*SR_REGION, "none")], "final": [(*SR_REGION, "cxl")]},
+    # dax_hmem alone already decides for CXL; no DAX region holds it yet.
+    "reasons": {"alone": {SR_REGION: "contained"}},
     "impls": DRIVER_IMPLS,
 }
 
@@ -511,6 +577,11 @@ SCENARIOS["reload-stack-strict"] = dict(
     **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED], _stack),
     expect={lbl: _ALL_HMEM for lbl in ["boot"] + [f"s{i}" for i in range(RELOAD_STACK_CYCLES)]},
     cxl_regions={lbl: [] for lbl in ["boot"] + [f"s{i}" for i in range(RELOAD_STACK_CYCLES)]},
+    # Region0 is there at boot only: then SR_REGION is the fallback's;
+    # in every cycle after, no region contains either range.
+    reasons={"boot": E_STRICT_REASONS,
+             **reasons([f"s{i}" for i in range(RELOAD_STACK_CYCLES)],
+                       {SR_REGION: "not-contained", SR_UNCOVERED: "not-contained"})},
     impls=["ours"])
 
 # dax_hmem reloaded while CXL probing is still in flight: stage 2 starts
@@ -554,6 +625,8 @@ both_policies("misaligned", {
     "impls": DRIVER_IMPLS,
 }, {"final": [(*SR_REGION_255, "cxl"), (*SR_UNCOVERED, "hmem")]},
     {"cxl_regions": {"final": [(W0, 256 * M)]},
+     "reasons": {"final": {SR_REGION_255: ("kept-unusable", SR_UNCOVERED),
+                           SR_UNCOVERED: "not-contained"}},
      "console": [r"strict policy: \[mem 0x390000000-0x39fefffff\] is not aligned to 2048 KiB, "
                  r"so HMEM could not use it: CXL keeps it, and its region is not torn down",
                  r"2 Soft Reserved ranges: 1 to CXL, 1 to HMEM \(strict policy\)"],
@@ -673,7 +746,8 @@ both_policies("hmat-b", {
     "console_not": {"ours": [_NOT_B]},
     "impls": DRIVER_IMPLS,
 }, {"final": [(*SR_REGION, "hmem")]},
-    {"console": [_SUM_BS], "console_not": [_NOT_B]})
+    {"console": [_SUM_BS], "console_not": [_NOT_B],
+     "reasons": {"final": {SR_REGION: "not-contained"}}})
 
 _SUM_E, _NOT_E = summary(2, 1, 1, "per-range")
 _SUM_ES, _ = summary(2, 0, 2, "strict")
@@ -693,6 +767,7 @@ both_policies("hmat-e", {
     {"title": "HMAT (two NUMA nodes): as (e-strict) -> HMEM, HMEM, the region torn down; "
               "only the SR ranges in the ownership report",
      "cxl_regions": {"final": []},
+     "reasons": {"final": E_STRICT_REASONS},
      "console": [_SUM_ES, teardown_line(SR_UNCOVERED, 1), torn_down((W0, 256 * M), SR_REGION)],
      "console_not": [_NOT_E]})
 
@@ -718,6 +793,14 @@ IN_USE_DAX = IN_USE.format(r"its DAX region dax_region\d+ is bound")
 # cxl_region_teardown() refuses the region under its lock.
 IN_USE_CORE = IN_USE.format(r"the CXL core found it in use")
 _BOTH_CXL = [(*SR_REGION, "cxl"), (*SR_W1, "cxl")]
+# The report after window 1's region is deleted (the boot's decision, both
+# contained), and after the rebind (window 1 missed; region0 in use).
+INUSE_DELETED = {SR_REGION: "contained", SR_W1: "contained"}
+INUSE_REBIND = {SR_REGION: ("kept-in-use", SR_W1), SR_W1: "not-contained"}
+
+
+# The driver each way of putting a DAX device to use binds it to.
+USE_DRIVER = {"kmem_online": "kmem", "dax_hold": "device_dax"}
 
 
 def inuse(title, use, label, after=(), why=IN_USE_RAM):
@@ -738,6 +821,9 @@ def inuse(title, use, label, after=(), why=IN_USE_RAM):
             "deleted": [(*SR_REGION, "cxl"), (*SR_W1, "none")],
             "rebind": [(*SR_REGION, "cxl"), (*SR_W1, "hmem")],
         },
+        "reasons": {"deleted": INUSE_DELETED, "rebind": INUSE_REBIND},
+        # Window 0's DAX device, put to use, stays bound to its driver.
+        "dax_driver": {lbl: {W0: USE_DRIVER[use]} for lbl in (label, "deleted", "rebind")},
         "cxl_regions": {"boot": INUSE_SR, "deleted": [SR_REGION], "rebind": [SR_REGION]},
         "console": {"ours": [why], "ours-cfence": [IN_USE_CORE]},
         "console_not": [r"stuck online", r"tore down"],
@@ -777,6 +863,8 @@ SCENARIOS["inuse-stuck"] = {
         "unloaded": [(*SR_REGION, "none"), (*SR_W1, "none")],
         "rebind": [(*SR_REGION, "none"), (*SR_W1, "hmem")],
     },
+    "reasons": {"unloaded": INUSE_DELETED, "rebind": INUSE_REBIND},
+    "dax_driver": {"online": {W0: "kmem"}},
     "system_ram": {"online": [SR_REGION], "unloaded": [SR_REGION], "rebind": [SR_REGION]},
     "cxl_regions": {"boot": INUSE_SR, "unloaded": INUSE_SR, "rebind": [SR_REGION]},
     "console": {"ours": [IN_USE_RAM], "ours-cfence": [IN_USE_CORE],

@@ -308,6 +308,13 @@ snapshot() {
 		[ -e "$d" ] || continue
 		echo "$(basename $d) $(cat $d/resource) $(cat $d/size) $(cat $d/commit) driver=$(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
 	done
+	# The CXL regions' DAX regions ("dax_regionN driver=NAME", empty when
+	# unbound): a CXL claim's DAX devices hang off one of them.
+	out "@@ file dax-region"
+	for d in /sys/bus/cxl/devices/dax_region*; do
+		[ -e "$d" ] || continue
+		echo "${d##*/} driver=$(basename "$(readlink $d/driver 2>/dev/null)")" > $DAXO_OUT
+	done
 	out "@@ file ownership"
 	cat /sys/bus/platform/devices/hmem_platform.0/ownership > $DAXO_OUT 2>/dev/null
 	out "@@ file daxctl"
