@@ -11,9 +11,9 @@
 #
 #   (default)  every scenario, every implementation (as `make check`);
 #   --ci       what `make check` runs on the debug kernel: the reload
-#              scenarios (h, i, j, and stress with 5 cycles of each kind)
-#              and the fault scenario on both Rust modules (impl ours),
-#              and the positive control;
+#              scenarios (h, i, j, cxl-exit, stress with 5 cycles of each
+#              kind, cxltest-cycles with 6) and the fault scenario on both
+#              Rust modules (impl ours), and the positive control;
 #   --summary  also write "passed failed xfailed" to FILE.
 # DAXO_ONLY and DAXO_IMPLS narrow either set. Ends "N passed, M failed".
 set -euo pipefail
@@ -32,10 +32,12 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ -n "$ci" ]; then
-	CI_ONLY="h i j cxl-exit stress fault kmemleak-selftest"
+	CI_ONLY="h i j cxl-exit stress fault cxltest-cycles kmemleak-selftest"
 	CI_IMPLS="ours"
-	# 5 cycles of each kind in the stress scenario, not 20: the time budget.
+	# 5 cycles of each kind in the stress scenario, not 20, and 6 of
+	# cxl_test's stack, not 20: the time budget.
 	export DAXO_STRESS_CYCLES=${DAXO_STRESS_CYCLES:-5}
+	export DAXO_CXLTEST_CYCLES=${DAXO_CXLTEST_CYCLES:-6}
 	# shellcheck disable=SC2086
 	ONLY=$(if [ -n "$ONLY" ]; then comm -12 <(printf '%s\n' $CI_ONLY | sort) \
 		<(tr ',' '\n' <<< "$ONLY" | sort); else printf '%s\n' $CI_ONLY; fi | paste -sd,)
@@ -79,8 +81,17 @@ if [ $rc = 0 ] && [[ " $IMPLS " == *" ours-noteardown "* ]]; then
 	build "$kdir/daxo-noteardown" "$kdir/daxo-noteardown.log" DAXO_NO_TEARDOWN=1 || rc2=$?
 	count "clang-19 build of dax_hmem.ko without region teardown" $rc2
 fi
+# The kernel's CXL test fixture, and our dax_hmem for it (cxltest-*).
+rc3=1
+if [ $rc = 0 ]; then
+	rc3=0
+	scripts/cxltest.sh "$kdir" "$DAXO_TOP" > /dev/null 2> "$kdir/daxo-cxltest.log" || rc3=$?
+	[ $rc3 = 0 ] || tail -n 40 "$kdir/daxo-cxltest.log"
+	count "clang-19 build of cxl_test and of dax_hmem with its wraps" $rc3
+fi
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$kdir/daxo-src")" \
-	"$([ $rc2 = 0 ] && echo "$kdir/daxo-noteardown")" > /dev/null
+	"$([ $rc2 = 0 ] && echo "$kdir/daxo-noteardown")" "" \
+	"$([ $rc3 = 0 ] && echo "$kdir/daxo-cxltest")" > /dev/null
 
 hsum=$(mktemp)
 trap 'rm -f "$hsum"' EXIT

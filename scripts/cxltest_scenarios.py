@@ -21,6 +21,7 @@ The mock window's address is known only in the guest: the scenario's
 """
 
 import json
+import os
 import re
 
 M = 1 << 20
@@ -157,7 +158,8 @@ def scenario(title, cases, when="EARLY", strict=False, impls=("c", "ours"), time
 
 
 ACCEPTANCE = [("assembled", ASSEMBLED, "cxl"), ("failed", FAILED, "hmem")]
-CYCLES = 20
+# Cycles of cxltest-cycles (fewer on the debug kernel: check-debug.sh).
+CYCLES = int(os.environ.get("DAXO_CXLTEST_CYCLES", "20"))
 
 CXLTEST_SCENARIOS = {
     "cxltest-early": scenario(
