@@ -35,9 +35,11 @@ extern "C" fn found(_res: *mut bindings::resource, _arg: *mut c_void) -> c_int {
 /// Whether any of `range` is System RAM (memory onlined through dax_kmem
 /// included, which may stay online after its DAX device is gone).
 ///
-/// A walk for busy System RAM, the CXL core's own check before teardown,
-/// not region_intersects(): the kernel's CXL test fixture wraps that one
-/// (for dax_hmem's CXL window queries) and answers it whatever the flags.
+/// A walk for busy System RAM resources, the test the CXL region driver
+/// makes before it adds a DAX region (and cxl_region_teardown() before a
+/// teardown), not region_intersects(): the kernel's CXL test fixture wraps
+/// that one (for dax_hmem's CXL window queries) and answers it whatever
+/// the flags.
 pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
     let flags = bindings::IORESOURCE_SYSTEM_RAM | bindings::IORESOURCE_BUSY;
     // SAFETY: walk_iomem_res_desc() reads the resource tree under its own

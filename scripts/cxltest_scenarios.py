@@ -178,3 +178,97 @@ CXLTEST_SCENARIOS = {
                               for label, params, owner in [ACCEPTANCE[(i - 1) % 2]]],
         when="LATE", timeout=900),
 }
+
+
+# ---- Regions in each of the fixture's RAM window kinds (issue 16, item 4):
+# the region cxl_test auto-assembles (window 0, 2 ways below host bridge
+# 0), and RAM regions created through sysfs: a single-target one in window
+# 0 (one memdev below host bridge 0) and one interleaved across host bridges
+# 0 and 1 in window 1. (The fixture's XOR windows, interleave_arithmetic=1,
+# are PMEM-only: no RAM region can be made in one.) Each must get its DAX
+# region from dax_cxl, ours exactly as C's: `daxctl list -RDu` and the
+# regions' sysfs state, ids aside, are compared with the C anchor's run.
+REGIONS = [("decoder0.0", 512 * M, 2, "auto-assembled"),
+           ("decoder0.0", 256 * M, 1, "sysfs, single target"),
+           ("decoder0.1", 512 * M, 2, "sysfs, interleaved across host bridges 0 and 1")]
+
+
+def regions_of(snap):
+    """[(root decoder, start, size, ways)] of the CXL regions, from the
+    region-state section (path .../root0/decoderX.Y/regionN)."""
+    out = []
+    starts = {l.split()[0]: l.split() for l in snap.get("cxl-regions", []) if len(l.split()) >= 3}
+    for line in snap.get("region-state", []):
+        parts = line.split()
+        m = re.search(r"/(decoder\d+\.\d+)/region\d+$", parts[1]) if len(parts) > 1 else None
+        ways = re.search(r"targets=(\d+)", line)
+        if m and ways and parts[0] in starts:
+            out.append((m.group(1), int(starts[parts[0]][1], 16), int(starts[parts[0]][2], 0),
+                        int(ways.group(1))))
+    return out
+
+
+def resolve_regions(scn, snaps):
+    """Every region of REGIONS CXL's (and nothing else in the windows),
+    MEMMAP HMEM's."""
+    regs = {label: regions_of(snaps.get(label, {})) for label in ("regions", "after")}
+    return dict(scn, sr=[MEMMAP],
+                expect={label: [(s, n, "cxl") for _, s, n, _ in r] + [(*MEMMAP, "hmem")]
+                        for label, r in regs.items()},
+                cxl_regions={label: [(s, n) for _, s, n, _ in r] for label, r in regs.items()})
+
+
+def judge_regions(scn, impl, snaps):
+    """Exactly the regions of REGIONS, by window, size and ways."""
+    problems = []
+    for label, regions in (("regions", REGIONS), ("after", REGIONS[:1])):
+        got = sorted((d, n, w) for d, _, n, w in regions_of(snaps.get(label, {})))
+        want = sorted((d, n, w) for d, n, w, _ in regions)
+        if got != want:
+            problems.append(f"{label}: CXL regions (window, size, ways) {got}, expected {want}")
+    return problems
+
+
+def signature(snaps):
+    """`daxctl list -RDu` and the regions' sysfs state, ids aside, at each
+    snapshot: what ours must show exactly as C does."""
+    return sorted(f"{label}: {line}" for label in ("regions", "flows", "after")
+                  for line in snapshot_signature(snaps.get(label, {})))
+
+
+def snapshot_signature(snap):
+    """One snapshot's part of the signature."""
+    norm = lambda t: re.sub(r"(region|dax_region|hmem\.|dax|mem|port|endpoint)\d+(\.\d+)?",
+                            r"\1N", t)
+    try:
+        data = json.loads("\n".join(snap.get("daxctl", [])) or "[]")
+    except json.JSONDecodeError:
+        return ["daxctl list -RDu: no valid JSON"]
+    data = [data] if isinstance(data, dict) else data
+    out = []
+    for r in data:
+        devs = sorted(f"{d.get('size')} node={d.get('target_node')} align={d.get('align')} "
+                      f"mode={d.get('mode')}" for d in r.get("devices", []))
+        out.append(f"{norm(r.get('path', ''))} size={r.get('size')} align={r.get('align')} "
+                   f"devices={devs}")
+    out += [norm(" ".join(l.split()[1:])) for l in snap.get("region-state", [])]
+    return sorted(out)
+
+
+CXLTEST_SCENARIOS["cxltest-regions"] = dict(
+    scenario("cxl_test: the auto-assembled region and RAM regions created through sysfs "
+             "(single target; interleaved across host bridges) -> CXL, as with C; then "
+             "devdax/system-ram reconfiguration, devices re-created, regions deleted",
+             [], when="LATE"),
+    stage1=[". /daxo/cxltest.sh", "cxltest_udev LATE", "cxltest_load || return",
+            "cxltest_dax || return"] +
+    [f"cxltest_region {d} {n} {' '.join(str(h) for h in range(w))}" if d == "decoder0.0"
+     else f"cxltest_region {d} {n} 0 1"
+     for d, n, w, how in REGIONS if how != "auto-assembled"] +
+    ["cxltest_snapshot regions", "cxltest_flows decoder0.0:1 decoder0.1:2",
+     "cxltest_snapshot after", "cxltest_unload"],
+    owners={}, expect={"regions": [], "after": []},
+    resolve=resolve_regions, judge=judge_regions, signature=signature,
+    # It reconfigures, re-creates and deletes them: compared with C instead.
+    outside_changes=True)
+

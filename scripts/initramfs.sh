@@ -38,6 +38,9 @@ kver=$(cat "$KDIR/include/config/kernel.release")
 mods=$KDIR/modroot/lib/modules/$kver
 
 mkdir -p "$OUT"
+# No archive of an earlier run survives (a build that failed this time
+# must not leave its old overlay to be booted).
+rm -f "$OUT"/*.cpio.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -76,7 +76,8 @@ sync_tree() {
 	# Files an earlier series touched and this one does not: pristine again.
 	for f in $(comm -23 <(sort -u "$tree/.daxo-intree-files") <(echo "$files")); do
 		rm -f "$tree/$f"
-		[ -f "$src/$f" ] && cp -p "$src/$f" "$tree/$f"
+		# Newer than any build that had the series' version of it.
+		[ -f "$src/$f" ] && cp "$src/$f" "$tree/$f"
 	done
 	for f in $files; do
 		cmp -s "$stage/$f" "$tree/$f" && continue

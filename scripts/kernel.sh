@@ -27,6 +27,17 @@ src=$(daxo_pristine)
 name=$(basename "$src")
 kver=$(make -s -C "$src" kernelversion)
 
+# The patched source tree: one path for every patch set (the pristine tree
+# stays pristine for `make patches` and for KDIR users), so that a build
+# for a new patch set or configuration starts from the last build of this
+# variant and recompiles only what changed. (Made to match the patches
+# before a cached build is returned: KDIR/source is this tree.)
+tree=$src
+if [ -n "$PATCHES" ]; then
+	tree=$DAXO_CACHE/src/$name-patched
+	# shellcheck disable=SC2086
+	daxo_patched_tree "$src" "$tree" $PATCHES
+fi
 hash=$( (echo "$kver"; cat $FRAGS $PATCHES) | sha256sum | cut -c1-12)
 out=$DAXO_CACHE/build/$kver-$VARIANT-$hash
 if [ -f "$out/.daxo-built" ]; then
@@ -35,16 +46,6 @@ if [ -f "$out/.daxo-built" ]; then
 fi
 [ -z "$if_built" ] || exit 1
 
-# The patched source tree: one path for every patch set (the pristine tree
-# stays pristine for `make patches` and for KDIR users), so that a build
-# for a new patch set or configuration starts from the last build of this
-# variant and recompiles only what changed.
-tree=$src
-if [ -n "$PATCHES" ]; then
-	tree=$DAXO_CACHE/src/$name-patched
-	# shellcheck disable=SC2086
-	daxo_patched_tree "$src" "$tree" $PATCHES
-fi
 # shellcheck disable=SC2012,SC2046
 seed=$(daxo_seed "$out" "$tree" $(ls -td "$DAXO_CACHE/build/$kver-$VARIANT-"* 2>/dev/null))
 [ -z "$seed" ] || daxo_log "starting from a copy of $(basename "$seed")"

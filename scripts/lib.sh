@@ -99,11 +99,19 @@ daxo_seed() {
 # every file either set touches is made newer than any build, so that a
 # build seeded from an older one (daxo_seed) rebuilds what they change.
 daxo_patched_tree() {
-	local src=$1 tree=$2 phash old new f
+	local src=$1 tree=$2 phash old new f stamp
 	shift 2
-	phash=$(cat "$@" | sha256sum | cut -c1-12)
+	# The pristine tree's unpack stamp too: a new linux-source, a new copy.
+	phash=$( (cat "$src/.daxo-unpacked"; cat "$@") | sha256sum | cut -c1-12)
 	[ "$(head -n 1 "$tree/.daxo-patched" 2>/dev/null)" = "$phash" ] && return 0
-	if [ -f "$tree/.daxo-patched" ]; then
+	exec 8> "$tree.lock"
+	flock 8
+	[ "$(head -n 1 "$tree/.daxo-patched" 2>/dev/null)" = "$phash" ] && { exec 8>&-; return 0; }
+	stamp="pristine $(cat "$src/.daxo-unpacked")"
+	if [ -f "$tree/.daxo-patched" ] && [ "$(sed -n 2p "$tree/.daxo-patched")" = "$stamp" ]; then
+		old=$(tail -n +3 "$tree/.daxo-patched")
+	elif [ -f "$tree/.daxo-patched" ] && ! sed -n 2p "$tree/.daxo-patched" | grep -q '^pristine '; then
+		# Written before the stamp was kept (the same pristine tree).
 		old=$(tail -n +2 "$tree/.daxo-patched")
 	else
 		daxo_log "copying $(basename "$src") for the project's patches"
@@ -115,11 +123,13 @@ daxo_patched_tree() {
 	for f in $old; do
 		if [ -e "$src/$f" ]; then cp -p "$src/$f" "$tree/$f"; else rm -f "$tree/$f"; fi
 	done
-	new=$(sed -n 's|^+++ b/||p' "$@" | sort -u)
+	new=$(sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sort -u)
 	for f in "$@"; do
-		patch -s -p1 -d "$tree" < "$f" || daxo_die "patch $f does not apply to $(basename "$src")"
+		patch -s -p1 --no-backup-if-mismatch -d "$tree" < "$f" ||
+			daxo_die "patch $f does not apply to $(basename "$src")"
 	done
 	# shellcheck disable=SC2086
 	(cd "$tree" && touch -c $old $new)
-	printf '%s\n' "$phash" $new > "$tree/.daxo-patched"
+	printf '%s\n' "$phash" "$stamp" $new > "$tree/.daxo-patched"
+	exec 8>&-
 }

@@ -123,3 +123,116 @@ cxltest_case() {
 	cxltest_snapshot "$label"
 	cxltest_unload
 }
+
+# cxltest_memdev HB: the first memdev below the fixture's host bridge HB
+# (cxl_host_bridge.HB) whose first endpoint decoder is free (memdev and
+# port numbers follow probe order, so they are looked up).
+cxltest_memdev() {
+	local e p sz c=/sys/bus/cxl/devices
+	for e in $c/endpoint*; do
+		p=$(readlink -f $e | sed -n 's,.*/root0/\(port[0-9]*\)/.*,\1,p')
+		[ -n "$p" ] || continue
+		[ "$(basename "$(readlink -f $c/$p/uport)")" = "cxl_host_bridge.$1" ] || continue
+		sz=$(cat $e/decoder*.0/dpa_size 2>/dev/null | head -n 1)
+		[ -n "$sz" ] && [ $((sz)) = 0 ] || continue
+		basename "$(readlink -f $e/uport)"
+		return 0
+	done
+	echo "no free memdev below cxl_host_bridge.$1" >&2
+	return 1
+}
+
+# cxltest_region ROOTDECODER SIZE HB...: a RAM region of SIZE in the window
+# of ROOTDECODER, one free memdev below each host bridge HB in turn as its
+# targets, created and committed through sysfs (lib.sh region_step).
+cxltest_region() {
+	local rd=$1 size=$2 h m mems=
+	shift 2
+	for h in "$@"; do
+		m=$(cxltest_memdev $h) || { notok "no free memdev below host bridge $h"; return 1; }
+		mems="$mems $m"
+	done
+	# shellcheck disable=SC2086
+	region_step $rd $size $mems
+}
+
+# ---- The user flows ndctl's cxl and daxctl tests exercise on DAX regions
+# (issue 16, item 5), on the fixture's regions (none of their memory is
+# backed: system-ram mode is never onlined).
+
+# cxltest_dax_of REGION: the DAX devices of a CXL region, by name.
+cxltest_dax_of() {
+	ls -d /sys/bus/cxl/devices/$1/dax_region*/dax*.* 2>/dev/null | sed 's,.*/,,'
+}
+
+# cxltest_kmem DAXDEV: DAXDEV's range (its mapping0) is System RAM (kmem)
+# in /proc/iomem.
+cxltest_kmem() {
+	local r
+	r=$(dax_range $1) || return 1
+	set -- $r
+	grep -q "^ *${1#0x}-${2#0x} : System RAM (kmem)\$" /proc/iomem
+}
+
+# cxltest_region_with ROOTDECODER WAYS: the region of that many ways in the
+# window of ROOTDECODER.
+cxltest_region_with() {
+	local r
+	for r in /sys/bus/cxl/devices/$1/region*; do
+		[ "$(cat $r/interleave_ways 2>/dev/null)" = "$2" ] && { basename $r; return 0; }
+	done
+	return 1
+}
+
+# cxltest_flows REGION_X1 REGION_X2 (root decoder:ways each): reconfigure REGION_X1's DAX device
+# devdax -> system-ram (offline) -> devdax; destroy it and create two
+# 128 MiB devices in its place (sizes and mapping counts consistent);
+# delete REGION_X1 with those devices in devdax mode, and REGION_X2 with
+# its device in system-ram (offline) mode (kmem bound it at its load).
+cxltest_flows() {
+	local r1 r2 s1 s2 dev id d c=/sys/bus/cxl/devices
+	r1=$(cxltest_region_with ${1%:*} ${1#*:}) && r2=$(cxltest_region_with ${2%:*} ${2#*:}) ||
+		{ notok "no region $1 or $2"; return 1; }
+	s1=$(cat $c/$r1/resource) && s2=$(cat $c/$r2/resource) || return 1
+	# kmem binds every DAX device at once (offline: no memory backs them).
+	step "modprobe kmem" modprobe kmem || return 1
+	dev=$(cxltest_dax_of $r1 | head -n 1)
+	[ -n "$dev" ] || { notok "no DAX device under $r1"; return 1; }
+	id=$(ls -d $c/$r1/dax_region* | sed 's,.*dax_region,,')
+	step "$dev: devdax -> system-ram, not onlined" \
+		daxctl reconfigure-device -m system-ram --no-online "$dev" || return 1
+	[ "$(dax_driver $dev)" = kmem ] && cxltest_kmem $dev && ! blocks_online $(dax_range $dev) \
+		>/dev/null 2>&1 && ok "$dev bound to kmem, its range System RAM (kmem), offline" ||
+		{ notok "$dev: driver $(dax_driver $dev), kmem $(cxltest_kmem $dev && echo yes)"; return 1; }
+	step "$dev: system-ram -> devdax" daxctl reconfigure-device -m devdax -f "$dev" || return 1
+	[ "$(dax_driver $dev)" = device_dax ] && ! cxltest_kmem $dev &&
+		ok "$dev bound to device_dax, its range no longer System RAM" ||
+		{ notok "$dev: driver $(dax_driver $dev), kmem $(cxltest_kmem $dev && echo yes)"; return 1; }
+	# (The region's seed device cannot be destroyed: its size goes to 0.)
+	step "$dev disabled, resized to 0" sh -c \
+		"daxctl disable-device $dev && daxctl reconfigure-device -s 0 $dev" || return 1
+	step "two 128 MiB devices created in dax_region$id" sh -c \
+		"daxctl create-device -r $id -s 128M && daxctl create-device -r $id -s 128M" || return 1
+	step "dax_region$id: two devices of 128 MiB, one mapping each, no space left" sh -c "
+		n=0
+		for d in /sys/bus/cxl/devices/$r1/dax_region$id/dax$id.*; do
+			sz=\$((\$(cat \$d/size)))
+			[ \$sz = 0 ] && continue	# the next seed
+			[ \$sz = $((128 << 20)) ] || exit 1
+			[ \$(ls -d \$d/mapping[0-9]* | wc -l) = 1 ] || exit 1
+			n=\$((n + 1))
+		done
+		[ \$n = 2 ] && [ \$((\$(cat /sys/bus/cxl/devices/$r1/dax_region$id/dax_region/available_size))) = 0 ]" ||
+		return 1
+	cxltest_snapshot flows
+	d=$(basename "$(readlink -f $c/$r1/..)")
+	step "$r1 deleted under its devdax devices" wr $c/$d/delete_region $r1 || return 1
+	dev=$(cxltest_dax_of $r2 | head -n 1)
+	[ "$(dax_driver $dev)" = kmem ] && ok "$dev (of $r2) bound to kmem: system-ram, offline" ||
+		{ notok "$dev (of $r2): driver $(dax_driver $dev)"; return 1; }
+	d=$(basename "$(readlink -f $c/$r2/..)")
+	step "$r2 deleted under its system-ram device" wr $c/$d/delete_region $r2 || return 1
+	step "no region left but the auto-assembled one; $r1 and $r2 gone from /proc/iomem" sh -c \
+		"[ \$(ls -d $c/region* | wc -l) = 1 ] &&
+		 ! grep -Eq '^ *(${s1#0x}|${s2#0x})-.* : (region|System RAM)' /proc/iomem"
+}
