@@ -18,7 +18,8 @@
 #   ours/      (with OURS_DIR) a copy of the project's sources built with
 #              DAXO_CXL_TEST=1: dax_hmem.ko with the same three wraps,
 #              resolved against the fixture's Module.symvers.
-# Rebuilt only when the kernel build or the sources changed (make decides).
+# The fixture is rebuilt only where its sources or the kernel changed (make
+# decides); our copy is made afresh each time, from the files git tracks.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -53,14 +53,15 @@ cxltest_dax() {
 # tests run `modprobe -r` and ignore its status), then check that none of
 # them is left.
 CXLTEST_STACK="dax_cxl dax_hmem cxl_mock_mem cxl_test cxl_pci cxl_acpi cxl_pmem cxl_mem"
-CXLTEST_STACK="$CXLTEST_STACK cxl_port cxl_mock cxl_core"
+CXLTEST_STACK="$CXLTEST_STACK cxl_port cxl_mock cxl_core libnvdimm"
 cxltest_unload() {
 	local m left
 	for m in $CXLTEST_STACK; do
 		grep -q "^$m " /proc/modules || continue
 		rmmod "$m" || { notok "rmmod $m"; return 1; }
 	done
-	left=$(grep -E '^(cxl_|dax_hmem |dax_cxl )' /proc/modules | cut -d' ' -f1 | tr '\n' ' ')
+	left=$(grep -E '^(cxl_|dax_hmem |dax_cxl |libnvdimm )' /proc/modules | cut -d' ' -f1 |
+		tr '\n' ' ')
 	if [ -n "$left" ]; then
 		notok "the CXL stack unloaded: left loaded: $left"
 		return 1
