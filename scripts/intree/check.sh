@@ -110,8 +110,10 @@ for cxl in n m y; do
 	rc=0
 	: > "$log"
 	for req in m y; do
+		# (CXL_ACPI depends on CXL_PMEM || !CXL_PMEM: base.config's
+		# CXL_PMEM=m would hold it at =m.)
 		kconf CONFIG_CXL_BUS=$cxl CONFIG_CXL_ACPI=$cxl CONFIG_CXL_PCI=$cxl \
-			CONFIG_CXL_MEM=$cxl CONFIG_CXL_PORT=$cxl CONFIG_DEV_DAX=y \
+			CONFIG_CXL_MEM=$cxl CONFIG_CXL_PORT=$cxl CONFIG_CXL_PMEM=n CONFIG_DEV_DAX=y \
 			CONFIG_DEV_DAX_HMEM=y CONFIG_DEV_DAX_CXL=y \
 			CONFIG_DEV_DAX_HMEM_RUST=$req CONFIG_DEV_DAX_CXL_RUST=$req
 		h=$(val DEV_DAX_HMEM_RUST) c=$(val DEV_DAX_CXL_RUST) bus=$(val CXL_BUS)
@@ -143,7 +145,7 @@ done
 rc=0
 : > "$log"
 kconf CONFIG_CXL_BUS=y CONFIG_CXL_ACPI=y CONFIG_CXL_PCI=y CONFIG_CXL_MEM=y CONFIG_CXL_PORT=y \
-	CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM_RUST=y CONFIG_DEV_DAX_CXL=m
+	CONFIG_CXL_PMEM=n CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM_RUST=y CONFIG_DEV_DAX_CXL=m
 [ "$(val DEV_DAX_HMEM_RUST)" = y ] && [ "$(val DEV_DAX_CXL)" = m ] && [ -z "$(val DEV_DAX_HMEM)" ] ||
 	{ echo "Rust dax_hmem=y + C dax_cxl=m: got DEV_DAX_HMEM_RUST=$(val DEV_DAX_HMEM_RUST) DEV_DAX_CXL=$(val DEV_DAX_CXL) DEV_DAX_HMEM=$(val DEV_DAX_HMEM)" >> "$log"; rc=1; }
 kconf CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM=m CONFIG_DEV_DAX_CXL_RUST=m
