@@ -813,12 +813,18 @@ def run(kdir, impl, name, scn, logdir, table=False):
         if impl == "builtin" and scenario_policy(scn) == "strict" else "",
     ]).strip()
     console, results = fresh_logs(logdir, f"{impl}-{name}")
+    parts = ("base", scn.get("overlay", "{impl}").format(impl=impl))
+    missing = [p for p in parts
+               if not os.path.exists(os.path.join(images_dir(kdir), f"{p}.cpio.gz"))]
+    if missing:
+        return ([f"no guest image {p}.cpio.gz in {images_dir(kdir)} (its build failed?)"
+                 for p in missing], 0.0, {}, "")
     with tempfile.TemporaryDirectory() as tmp:
         initrd = os.path.join(tmp, "initrd")
         with open(initrd, "wb") as out:
             # A scenario on the kernel's CXL test fixture boots the
             # fixture's overlay of that implementation (cxltest-IMPL).
-            for part in ("base", scn.get("overlay", "{impl}").format(impl=impl)):
+            for part in parts:
                 with open(os.path.join(images_dir(kdir), f"{part}.cpio.gz"), "rb") as f:
                     out.write(f.read())
             out.write(cpio_archive({"daxo/scenario.sh": script}))
