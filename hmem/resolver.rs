@@ -77,13 +77,37 @@ impl WorkItem for Resolver {
         // and committed regions exist.
         glue::wait_for_cxl_probe();
         let mut locked = DeviceLocked::lock(this.pdev.as_ref());
-        if let Err(e) = this.resolve(&mut locked, Phase::Final) {
-            dev_err!(
-                this.pdev.as_ref(),
-                "Soft Reserved resolution failed: {:?}\n",
-                e
-            );
+        if let Err(f) = this.resolve(&mut locked, Phase::Final) {
+            f.say(this.pdev.as_ref());
         }
+    }
+}
+
+/// A resolution that failed: the step, and its error.
+struct Failed(&'static str, Error);
+
+impl Failed {
+    /// Say in one line which step failed, and what is left undecided.
+    fn say(&self, dev: &kernel::device::Device) {
+        dev_err!(
+            dev,
+            "Soft Reserved resolution failed while {}: {:?}; ranges not yet decided stay \
+             undecided until hmem_platform binds again\n",
+            self.0,
+            self.1
+        );
+    }
+}
+
+/// Names the step of a fallible call in a resolution.
+trait At<T> {
+    /// The result, its error tagged with `step`.
+    fn at(self, step: &'static str) -> core::result::Result<T, Failed>;
+}
+
+impl<T, E: Into<Error>> At<T> for core::result::Result<T, E> {
+    fn at(self, step: &'static str) -> core::result::Result<T, Failed> {
+        self.map_err(|e| Failed(step, e.into()))
     }
 }
 
@@ -139,7 +163,11 @@ impl Resolver {
     pub(crate) fn start(self: &Arc<Self>) -> Result {
         // SAFETY: Called from the probe of `pdev`, which makes no other proof.
         let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
-        if self.resolve(&mut locked, Phase::Early)? {
+        let deferred = self.resolve(&mut locked, Phase::Early).map_err(|f| {
+            f.say(self.pdev.as_ref());
+            f.1
+        })?;
+        if deferred {
             // Already queued is fine: one work item decides everything.
             let _ = glue::queue().enqueue(self.clone());
         }
@@ -161,24 +189,29 @@ impl Resolver {
 
     /// Gather facts, decide, act, under the device lock `locked` holds.
     /// Returns whether ranges were left for the final phase.
-    fn resolve(&self, locked: &mut DeviceLocked<'_>, phase: Phase) -> Result<bool> {
+    fn resolve(
+        &self,
+        locked: &mut DeviceLocked<'_>,
+        phase: Phase,
+    ) -> core::result::Result<bool, Failed> {
         let dev = self.pdev.as_ref();
-        if !self.state(locked)?.alive {
+        if !self.state(locked).at("taking the state")?.alive {
             return Ok(false);
         }
-        let ranges = ffi::hmem::soft_reserved_ranges(locked)?;
+        let ranges =
+            ffi::hmem::soft_reserved_ranges(locked).at("walking the Soft Reserved ranges")?;
         let cxl = glue::cxl_enabled();
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
         // takes a range from those (looked up once, only when it matters).
         let regions = if phase == Phase::Final && policy == Policy::Strict && cxl {
-            region_teardown::survey()?
+            region_teardown::survey().at("surveying the CXL regions")?
         } else {
             KVec::new()
         };
 
-        let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
-        let mut nids = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
+        let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL).at("gathering facts")?;
+        let mut nids = KVec::with_capacity(ranges.len(), GFP_KERNEL).at("gathering facts")?;
         let mut deferred = false;
         for sr in ranges.iter() {
             // HMAT lists System RAM targets too (C's
@@ -194,28 +227,30 @@ impl Resolver {
                 continue;
             }
             let contained = meets && glue::cxl_region_contains(&sr.range);
-            facts.push(
-                Facts {
-                    range: sr.range,
-                    meets_cxl_window: meets,
-                    contained_by_region: contained,
-                    region_in_use: regions
-                        .iter()
-                        .any(|g| g.in_use().is_some() && g.range().overlaps(&sr.range)),
-                    hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),
-                    region: regions
-                        .iter()
-                        .find(|g| contained && g.range().contains(&sr.range))
-                        .map(|g| g.range()),
-                },
-                GFP_KERNEL,
-            )?;
-            nids.push(sr.target_nid, GFP_KERNEL)?;
+            facts
+                .push(
+                    Facts {
+                        range: sr.range,
+                        meets_cxl_window: meets,
+                        contained_by_region: contained,
+                        region_in_use: regions
+                            .iter()
+                            .any(|g| g.in_use().is_some() && g.range().overlaps(&sr.range)),
+                        hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),
+                        region: regions
+                            .iter()
+                            .find(|g| contained && g.range().contains(&sr.range))
+                            .map(|g| g.range()),
+                    },
+                    GFP_KERNEL,
+                )
+                .at("gathering facts")?;
+            nids.push(sr.target_nid, GFP_KERNEL).at("gathering facts")?;
         }
-        let verdicts = ownership::decide(&facts, policy)?;
+        let verdicts = ownership::decide(&facts, policy).at("deciding")?;
         self.say_kept(&facts, &verdicts, &regions);
 
-        let state = self.state(locked)?;
+        let state = self.state(locked).at("taking the state")?;
         if phase == Phase::Final {
             state.ledger.clear();
         }
@@ -223,7 +258,10 @@ impl Resolver {
         // strict policy condemns, and only then register hmem.N devices
         // (whose DAX regions would conflict with a live CXL one).
         for (f, verdict) in facts.iter().zip(verdicts.iter()) {
-            state.ledger.record(f.range, *verdict)?;
+            state
+                .ledger
+                .record(f.range, *verdict)
+                .at("recording the verdicts")?;
         }
         if phase == Phase::Final && policy == Policy::Strict {
             self.tear_down_regions(&mut state.ledger);

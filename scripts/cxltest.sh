@@ -29,12 +29,22 @@ OUT=$KDIR/daxo-cxltest
 tree=$(readlink -f "$KDIR/source")
 [ -d "$tree/tools/testing/cxl" ] || daxo_die "no tools/testing/cxl in $tree"
 extra=$(cat "$KDIR/daxo-kmake-flags" 2>/dev/null || true)
+# A kernel linked by ld.lld (the clang debug kernel): lld's --wrap also
+# rewrites a module's references to a symbol it defines itself, its
+# EXPORT_SYMBOL entry included, so the fixture's cxl_core would export
+# __wrap_devm_cxl_add_rch_dport (modpost: ".export_symbol section
+# references '__wrap_...', but it does not seem to be an export symbol").
+# GNU ld rewrites only undefined references, as the fixture expects: the
+# fixture's modules are linked with it (x86 passes the linker nothing of
+# its own for modules).
+fixture_ld=
+grep -q '^CONFIG_LD_IS_LLD=y' "$KDIR/.config" && fixture_ld="LD=ld.bfd"
 
 mkdir -p "$OUT/tools/testing/cxl"
 ln -sfn tools/testing/cxl "$OUT/mo"
 # shellcheck disable=SC2046,SC2086
 make -s -C "$KDIR" M="$tree/tools/testing/cxl" MO="$OUT/tools/testing/cxl" -j"$DAXO_JOBS" \
-	$(daxo_kmake_flags) $extra modules >&2 ||
+	$(daxo_kmake_flags) $extra $fixture_ld modules >&2 ||
 	daxo_die "cxl_test does not build against $KDIR (see above)"
 
 if [ -n "$OURS" ]; then

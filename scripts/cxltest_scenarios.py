@@ -273,3 +273,67 @@ CXLTEST_SCENARIOS["cxltest-regions"] = dict(
     # It reconfigures, re-creates and deletes them: compared with C instead.
     outside_changes=True)
 
+
+
+# ---- Force-disable with DAX regions up (issue 16, item 5, last part): a
+# memdev, a host bridge's port, then the whole bus, as ndctl's tests force
+# them off (cxl-cli's --force), then the bus bound again. Each step takes
+# down exactly the DAX regions below it (the x2 region's, then the
+# auto-assembled region's over the mock SR range), with no kernel warning;
+# ours must leave the same state as C at every snapshot (signature).
+# Forced off by the user, the mock range is left with no DAX owner, by C
+# as by ours: nothing re-decides it (the report keeps its boot decision).
+DISABLE_STEPS = ["up", "memdev", "port", "bus", "rebound"]
+
+
+def resolve_disable(scn, snaps):
+    """Concrete ranges: the mock range CXL's until its port goes, the x2
+    region in window 1 CXL's until its memdev goes, MEMMAP HMEM's."""
+    mock = mock_range(snaps) or (0, 1)
+    for snap in snaps.values():
+        reports = [v for k, v in sorted(snap.items()) if k.startswith("ownership.")]
+        if reports:
+            snap["ownership"] = [line for r in reports for line in r]
+    x2 = [(s, n) for d, s, n, w in regions_of(snaps.get("up", {})) if d == "decoder0.1"]
+    x2 = x2[0] if x2 else (0, 1)
+    expect = {}
+    for i, label in enumerate(DISABLE_STEPS):
+        expect[label] = [(*mock, "cxl" if i < 2 else "none"), (*MEMMAP, "hmem"),
+                         (*x2, "cxl" if i < 1 else "none")]
+    # What a forced disable leaves: the regions below it stay, uncommitted
+    # and unbound, until the bus goes (then none is left).
+    return dict(scn, sr=[mock, MEMMAP], expect=expect,
+                reasons={label: {mock: "contained"} for label in DISABLE_STEPS[2:]},
+                cxl_regions={"up": [mock, x2], "memdev": [mock, x2], "port": [mock, x2],
+                             "bus": []},
+                regions_assembling={"memdev": {x2[0]}, "port": {mock[0], x2[0]}})
+
+
+def judge_disable(scn, impl, snaps):
+    """The x2 region and the mock one are found at the start."""
+    problems = []
+    if scn["sr"][0] == (0, 1):
+        problems.append("no snapshot shows mock CXL window 0")
+    if scn["expect"]["up"][2][:2] == (0, 1):
+        problems.append("up: no x2 region in window 1 (decoder0.1)")
+    return problems
+
+
+def signature_disable(snaps):
+    """`daxctl list -RDu` and the regions' sysfs state at each step."""
+    return sorted(f"{label}: {line}" for label in DISABLE_STEPS
+                  for line in snapshot_signature(snaps.get(label, {})))
+
+
+CXLTEST_SCENARIOS["cxltest-disable"] = dict(
+    scenario("cxl_test: with DAX regions up, a memdev, a host bridge's port and the bus "
+             "force-disabled (cxl-cli --force), then the bus bound again: exactly the DAX "
+             "regions below each go, no warning, as with C", [], when="LATE"),
+    stage1=[". /daxo/cxltest.sh", "cxltest_udev LATE",
+            f"cxltest_load {ASSEMBLED} || return", "cxltest_dax || return",
+            f"cxltest_region decoder0.1 {512 * M} 0 1 || return",
+            "cxltest_disable decoder0.0:2 decoder0.1:2 || return", "cxltest_unload"],
+    owners={}, expect={label: [] for label in DISABLE_STEPS},
+    resolve=resolve_disable, judge=judge_disable, signature=signature_disable,
+    # It takes the x2 region's DAX device down on purpose.
+    outside_changes=True)

@@ -418,8 +418,11 @@ def invariant(label, snap, sr, prev):
     expects: no SR range has two owners (two DAX regions, of one driver or
     of both), and no DAX device outside the SR ranges changed (its range,
     or the region it hangs off) or went since the previous snapshot of the
-    run (`prev`, or None); new ones may come."""
+    run (`prev`, or None); new ones may come. Returns (problems, the
+    number of checks made: one per SR range, one per DAX device outside
+    them that `prev` had)."""
     problems = []
+    checks = len(sr)
     for start, size in sr:
         ids = sorted({owner_id(c) for c in owners(snap, start, size)})
         if len(ids) > 1:
@@ -428,10 +431,11 @@ def invariant(label, snap, sr, prev):
     outside = outside_sr(snap, sr)
     if prev is not None:
         for dev, rng in sorted(outside_sr(prev, sr).items()):
+            checks += 1
             if outside.get(dev) != rng:
                 problems.append(f"{label}: invariant: DAX device {dev} outside the SR ranges "
                                 f"changed: {rng} -> {outside.get(dev, 'gone')}")
-    return problems
+    return problems, checks
 
 
 def outside_sr(snap, sr):
@@ -642,14 +646,14 @@ def judge_hmat(label, snap):
 def expected_soft_reserved(scn, impl, label):
     """The "Soft Reserved" entries /proc/iomem must show at a snapshot, as
     [(start, size)]: the scenario's soft_reserved_iomem where it names
-    them; else, with the Rust dax_hmem, exactly the ranges HMEM owns (it
-    puts them back; no_soft_reserved_entry lists those no single iomem
-    parent can take); with Linux 7.3's C dax_hmem none (it leaves them out
-    of /proc/iomem, whoever owns them)."""
-    if label in scn.get("soft_reserved_iomem", {}):
-        return scn["soft_reserved_iomem"][label]
+    them for the Rust dax_hmem; else, with the Rust dax_hmem, exactly the
+    ranges HMEM owns (it puts them back; no_soft_reserved_entry lists those
+    no single iomem parent can take); with Linux 7.3's C dax_hmem none (it
+    leaves them out of /proc/iomem, whoever owns them)."""
     if impl not in RUST_HMEM:
         return []
+    if label in scn.get("soft_reserved_iomem", {}):
+        return scn["soft_reserved_iomem"][label]
     return [(s, n) for s, n, want in scn["expect"][label]
             if want == "hmem" and (s, n) not in scn.get("no_soft_reserved_entry", [])]
 
@@ -703,9 +707,10 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             continue
         # (Unless the scenario reconfigures DAX devices outside the SR
         # ranges on purpose: cxltest-regions.)
-        problems += invariant(label, snap, scn["sr"],
-                              None if scn.get("outside_changes") else prev)
-        counts["invariant_checks"] = counts.get("invariant_checks", 0) + 1
+        found, checks = invariant(label, snap, scn["sr"],
+                                  None if scn.get("outside_changes") else prev)
+        problems += found
+        counts["invariant_checks"] = counts.get("invariant_checks", 0) + checks
         prev = snap
     for label, expect in scn["expect"].items():
         snap = snaps.get(label)
@@ -719,7 +724,10 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         loaded = impl == "builtin" or any(l.startswith("dax_hmem ")
                                           for l in snap.get("modules", []))
         # The report covers the SR ranges (not regions created elsewhere).
-        sr_expect = [e for e in expect if (e[0], e[1]) in scn["sr"]]
+        # (report_owner: where the report's holder is not the DAX device's
+        # owner, as with region_idle.)
+        sr_expect = [(s, n, scn.get("report_owner", {}).get(label, {}).get((s, n), w))
+                     for s, n, w in expect if (s, n) in scn["sr"]]
         if impl in RUST_HMEM and loaded and sr_expect:
             problems += judge_report(label, snap, sr_expect, scenario_policy(scn), scn)
         if impl in RUST_HMEM and loaded:
@@ -735,7 +743,10 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             problems += judge_regions(label, snap, scn["cxl_regions"][label])
         problems += judge_region_state(label, snap, scn.get("regions_assembling", {}).get(label, ()))
         problems += judge_dax_drivers(label, snap, scn.get("dax_driver", {}).get(label, {}))
+        if impl in RUST_HMEM and label in scn.get("kmem_nested", {}):
+            problems += judge_kmem_nested(label, snap, scn["kmem_nested"][label])
         bound, unbound = hmem_devices(snap)
+        hmem_wanted = scn.get("hmem_bound", {}).get(label, hmem_wanted)
         if len(bound) != hmem_wanted:
             problems.append(f"{label}: {len(bound)} bound hmem devices, expected {hmem_wanted}")
         if len(unbound) != scn.get("hmem_unbound", {}).get(label, 0):
@@ -761,6 +772,16 @@ def judge(scn, impl, steps, snaps, done, console, counts):
             if kind != "passed":
                 problems.append(f"KUnit {suite}.{m.group(2)} {kind}")
             counts[f"kunit_{kind}"] = counts.get(f"kunit_{kind}", 0) + 1
+    for check, n in per_impl(scn.get("console_count", []), impl):
+        got = len(re.findall(check, console))
+        if got != n:
+            problems.append(f"console has /{check}/ {got} times, expected {n}")
+    for name, limit in scn.get("bounds", {}).items():
+        got = counts.get("metrics", {}).get(name)
+        if got is None:
+            problems.append(f"no figure {name} from the guest")
+        elif got > limit:
+            problems.append(f"{name} = {got} s, more than its bound of {limit} s")
     for check in per_impl(scn.get("console", []), impl):
         if not re.search(check, console):
             problems.append(f"console lacks /{check}/")
@@ -768,11 +789,98 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         m = re.search(check, console)
         if m:
             problems.append(f"console has /{check}/: {m.group(0)}")
+    in_fault = False
     for line in console.splitlines():
-        if KERNEL_PROBLEMS.search(line):
+        # An injected fault's own dump (fault_attr verbose=2) is asked for.
+        if "FAULT_INJECTION: forcing a failure" in line:
+            in_fault = True
+        elif in_fault and "</TASK>" in line:
+            in_fault = False
+        elif KERNEL_PROBLEMS.search(line) and not (in_fault and "Call Trace:" in line):
             problems.append(f"kernel: {line.strip()}")
             break
+    problems += judge_faults(scn, impl, steps, snaps)
     problems += judge_debug(scn, snaps, done, console)
+    return problems
+
+
+def judge_kmem_nested(label, snap, ranges):
+    """Each range's "System RAM (kmem)" entry sits below its "Soft
+    Reserved" entry in /proc/iomem."""
+    problems = []
+    entries = parse_iomem(snap.get("/proc/iomem", []))
+    for start, size in ranges:
+        end = start + size - 1
+        stack, nested, found = [], False, False
+        for depth, s, e, name in entries:
+            del stack[depth:]
+            stack.append(name)
+            if name == "System RAM (kmem)" and start <= s and e <= end:
+                found = True
+                nested = nested or "Soft Reserved" in stack[:-1]
+        if not found:
+            problems.append(f"{label}: no System RAM (kmem) entry in [{start:#x}-{end:#x}]")
+        elif not nested:
+            problems.append(f"{label}: the System RAM (kmem) entry in [{start:#x}-{end:#x}] "
+                            f"is not below a Soft Reserved entry")
+    return problems
+
+
+def judge_faults(scn, impl, steps, snaps):
+    """Fault injection (scenario keys `faults` and `faulted`): every arm
+    injected its one failure, from a stack through the module's code (and,
+    for a work-item arm, in a work item); the faulted state, snapshotted
+    before anything is repaired (f-LABEL), has every SR range with its
+    expected owner, or with none and a line of the arm's kernel log naming
+    the range or the step that failed (or, for a module load, modprobe's
+    error); and no hmem.N sits unbound (half-registered)."""
+    problems = []
+    seen = {}
+    for ok, what, *_ in steps:
+        m = re.match(r"fault (\S+) fired=(\d+) inmod=(\d+) work=(\d+) at=(\d+)$", what) \
+            if ok is None else None
+        if m:
+            seen[m.group(1)] = tuple(int(x) for x in m.groups()[1:])
+    for label, need in scn.get("faults", {}).items():
+        got = seen.get(label)
+        if got is None:
+            problems.append(f"fault {label}: the arm reported nothing")
+            continue
+        fired, inmod, work, at = got
+        if fired != 1:
+            problems.append(f"fault {label}: the arm never fired")
+        elif inmod < 1:
+            problems.append(f"fault {label}: fired, but not from a stack through "
+                            f"{need['module']}'s code")
+        elif need.get("work") and work < 1:
+            problems.append(f"fault {label}: fired, but not in a work item")
+        elif need.get("at") and at < 1:
+            problems.append(f"fault {label}: fired, but not in {need['at']}()")
+    for label, expect in scn.get("faulted", {}).items():
+        snap = snaps.get(label)
+        if snap is None:
+            problems.append(f"no snapshot '{label}' from the guest")
+            continue
+        log = snap.get("fault-log", [])
+        for start, size, want in expect:
+            if not judge_range(snap, start, size, want):
+                continue
+            rng = f"{start:#010x}-{start + size - 1:#010x}"
+            if owners(snap, start, size):
+                problems.append(f"{label}: [{rng}] has the wrong owner after the fault: "
+                                + "; ".join(judge_range(snap, start, size, want)))
+            elif not any(rng in l or "resolution failed while" in l or
+                         l.startswith("userspace: ") for l in log):
+                problems.append(f"{label}: [{rng}] has no owner and no line of the fault's "
+                                f"log names it or the step that failed")
+        # An hmem.N whose probe failed stays registered, unbound (as C
+        # leaves it; it can be bound again by hand): only with a line of
+        # its own naming its range and the step.
+        _, unbound = hmem_devices(snap)
+        for dev in unbound:
+            if not any(re.search(rf"^hmem {re.escape(dev)}: .*\[mem 0x", l) for l in log):
+                problems.append(f"{label}: half-registered after the fault: {dev} not bound, "
+                                f"and no line of its own says why")
     return problems
 
 

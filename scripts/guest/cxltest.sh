@@ -237,3 +237,79 @@ cxltest_flows() {
 		"[ \$(ls -d $c/region* | wc -l) = 1 ] &&
 		 ! grep -Eq '^ *(${s1#0x}|${s2#0x})-.* : (region|System RAM)' /proc/iomem"
 }
+
+# cxltest_hb_port HB: the port of the fixture's host bridge HB
+# (cxl_host_bridge.HB), below root0.
+cxltest_hb_port() {
+	local p
+	for p in /sys/bus/cxl/devices/root0/port*; do
+		[ "$(basename "$(readlink -f $p/uport)")" = "cxl_host_bridge.$1" ] &&
+			{ basename $p; return 0; }
+	done
+	return 1
+}
+
+# cxltest_has_dax REGION: REGION has a DAX region with a device bound to
+# a driver (kmem, or device_dax).
+cxltest_has_dax() {
+	local d
+	for d in $(cxltest_dax_of $1); do
+		[ -n "$(dax_driver $d)" ] && return 0
+	done
+	return 1
+}
+
+# cxltest_disable AUTO X2: with DAX regions up (their devices bound to
+# kmem, in system-ram mode, offline), force off what ndctl's
+# tests force off, with cxl-cli: the memdev below host bridge 1 of region
+# X2 (root decoder:ways; `cxl disable-memdev --force`), then the port of
+# host bridge 0, above the auto-assembled region AUTO (`cxl disable-port
+# --force`), then the whole bus (`cxl disable-bus --force root0`); then the
+# bus bound again through sysfs (cxl-cli 76 has no enable-bus). After each
+# step: what it took down has no DAX device left, what it did not is
+# intact, and a snapshot.
+cxltest_disable() {
+	local ra rx t ep mem port c=/sys/bus/cxl/devices
+	ra=$(cxltest_region_with ${1%:*} ${1#*:}) && rx=$(cxltest_region_with ${2%:*} ${2#*:}) ||
+		{ notok "no region $1 or $2"; return 1; }
+	# kmem binds every DAX device (offline: no memory backs them).
+	step "modprobe kmem" modprobe kmem || return 1
+	cxltest_has_dax $ra && cxltest_has_dax $rx &&
+		ok "$ra and $rx each have a DAX device bound to kmem" ||
+		{ notok "$ra or $rx has no DAX device bound"; return 1; }
+	cxltest_snapshot up
+	t=$(cat $c/$rx/target1) && ep=$(basename "$(dirname "$(readlink -f $c/$t)")") &&
+		mem=$(basename "$(readlink -f $c/$ep/uport)") ||
+		{ notok "no memdev for $rx's target1"; return 1; }
+	step "cxl disable-memdev --force $mem ($rx's target below host bridge 1)" \
+		cxl disable-memdev --force $mem || return 1
+	settle 10
+	! cxltest_has_dax $rx && cxltest_has_dax $ra &&
+		ok "$rx has no DAX device left; $ra's is intact" ||
+		{ notok "after disabling $mem: $rx $(cxltest_dax_of $rx), $ra $(cxltest_dax_of $ra)"; return 1; }
+	cxltest_snapshot memdev
+	port=$(cxltest_hb_port 0) || { notok "no port for cxl_host_bridge.0"; return 1; }
+	step "cxl disable-port --force $port (host bridge 0, above $ra)" \
+		cxl disable-port --force $port || return 1
+	settle 10
+	! cxltest_has_dax $ra && ok "$ra has no DAX device left" ||
+		{ notok "after disabling $port: $ra $(cxltest_dax_of $ra)"; return 1; }
+	cxltest_snapshot port
+	step "cxl disable-bus --force root0" cxl disable-bus --force root0 || return 1
+	settle 10
+	[ -z "$(ls -d $c/region* 2>/dev/null)" ] && ! grep -q ' : region[0-9]' /proc/iomem &&
+		ok "no CXL region left, none in /proc/iomem" ||
+		{ notok "after disable-bus: $(ls $c | tr '\n' ' ')"; return 1; }
+	cxltest_snapshot bus
+	step "cxl_acpi.0 bound again" wr /sys/bus/platform/drivers/cxl_acpi/bind cxl_acpi.0 ||
+		return 1
+	settle 20
+	step "every memdev bound to cxl_mem again" sh -c '
+		n=0
+		for m in /sys/bus/cxl/devices/mem*; do
+			[ "$(basename "$(readlink -f $m/driver)")" = cxl_mem ] || exit 1
+			n=$((n + 1))
+		done
+		[ $n -gt 0 ]' || return 1
+	cxltest_snapshot rebound
+}

@@ -124,14 +124,22 @@ unload() {
 # "blacklist" but ignores "install"; the kernel's request_module() runs
 # kmod's, which honours "install": "blacklist cxl_pci;install cxl_pci
 # /bin/true" keeps cxl_pci from loading at all.)
+# udev_up --no-coldplug: the uevent helper only, no coldplug pass: nothing
+# loads the CXL stack until a module asks for it (dax_hmem requests
+# cxl_acpi and cxl_pci itself).
 udev_up() {
-	local d c
+	local d c coldplug=1
+	[ "${1:-}" != --no-coldplug ] || coldplug=0
 	{
 		printf '%s\n' 'blacklist dax_hmem' 'blacklist dax_cxl' 'blacklist kmem'
 		[ -z "${DAXO_MODPROBE_EXTRA:-}" ] || echo "$DAXO_MODPROBE_EXTRA" | tr ';' '\n'
 	} > /etc/modprobe.d/daxo.conf
 	echo '$MODALIAS=.* 0:0 0660 @modprobe -b "$MODALIAS"' > /etc/mdev.conf
 	echo /sbin/mdev > /proc/sys/kernel/hotplug
+	if [ $coldplug = 0 ]; then
+		ok "udev: no coldplug, $(wc -l < /proc/modules) modules loaded"
+		return 0
+	fi
 	for d in /sys/bus/acpi/devices/ACPI0017:*; do
 		[ -e "$d/uevent" ] && echo add > "$d/uevent"
 	done
@@ -568,62 +576,162 @@ wait_bound() {
 	return 1
 }
 
+# ---- Fault injection (scenarios fault and fault-strict). Each arm
+# injects at most one failure; fault_disarm reports whether it fired and
+# where (the kernel's own counter, and the verbose dump's stack), and the
+# faulted state is snapshotted before anything is repaired.
+
 # fault_arm FAULT MODULE SPACE TASKONLY: arm FAULT (failslab or
-# fail_page_alloc) for one fault in an allocation whose stack passes through
-# MODULE's code, after SPACE bytes of other allocations; TASKONLY=Y limits
-# it to tasks that set /proc/self/make-it-fail.
+# fail_page_alloc, every order) for one fault in an allocation whose stack
+# passes through MODULE's code ("modules": any module's, for a module not
+# loaded yet; "-": anywhere),
+# after SPACE bytes of other such allocations; TASKONLY=Y limits it to
+# tasks that set /proc/self/make-it-fail. A mark in the kernel log starts
+# the arm's part of it (fault_log).
 fault_arm() {
 	local f=/sys/kernel/debug/$1 s
-	s=$(cat /sys/module/$2/sections/.text)
-	echo $s > $f/require-start
-	printf '0x%x\n' $((s + $(cat /sys/module/$2/coresize))) > $f/require-end
+	if [ "$2" = - ]; then
+		echo 0 > $f/require-start
+		printf '0x%x\n' -1 > $f/require-end
+	elif [ "$2" = modules ]; then
+		# Any module's code: everything above the kernel's own text.
+		s=$(sed -n 's/^\([0-9a-f]*\) . _etext$/\1/p' /proc/kallsyms)
+		echo 0x$s > $f/require-start
+		printf '0x%x\n' -1 > $f/require-end
+	else
+		s=$(cat /sys/module/$2/sections/.text)
+		echo $s > $f/require-start
+		printf '0x%x\n' $((s + $(cat /sys/module/$2/coresize))) > $f/require-end
+	fi
 	echo 32 > $f/stacktrace-depth
 	echo $4 > $f/task-filter
 	echo N > $f/ignore-gfp-wait
 	[ -e $f/ignore-gfp-highmem ] && echo N > $f/ignore-gfp-highmem
-	echo 1 > $f/verbose
+	[ -e $f/min-order ] && echo 0 > $f/min-order
+	echo 2 > $f/verbose
 	echo 1 > $f/interval
 	echo $3 > $f/space
 	echo 1 > $f/times
 	echo 100 > $f/probability
+	daxo_fault=$((${daxo_fault:-0} + 1))
+	echo "daxo: fault arm $daxo_fault" > /dev/kmsg
 }
 
-# fault_disarm FAULT: stop injecting; report "# metric faults_injected N".
+# fault_log: the kernel log since the last fault_arm.
+fault_log() {
+	dmesg | sed -n "/daxo: fault arm $daxo_fault\$/,\$p"
+}
+
+# fault_disarm FAULT MODULE LABEL [FUNCTION]: stop injecting; report
+# "# metric faults_injected N" and "# fault LABEL fired=N inmod=N work=N
+# at=N": how many failures the kernel's counter says it injected, how many
+# dumps have a frame of MODULE ([MODULE] in the stack), how many ran in a
+# work item, and how many have a frame of FUNCTION.
 fault_disarm() {
 	local f=/sys/kernel/debug/$1 left
 	echo 0 > $f/probability
 	left=$(cat $f/times)
 	echo 0 > $f/times
 	out "# metric faults_injected $((1 - left))"
+	fault_log | awk -v m="[$2]" -v l="$3" -v fn="${4:-}" -v fired=$((1 - left)) '
+		/FAULT_INJECTION: forcing a failure/ { n++; inmod[n] = 0; work[n] = 0; at[n] = 0 }
+		n && index($0, m) { inmod[n] = 1 }
+		n && /Workqueue: / { work[n] = 1 }
+		n && fn != "" && index($0, " " fn "+") { at[n] = 1 }
+		END { for (i = 1; i <= n; i++) { a += inmod[i]; w += work[i]; t += at[i] }
+		      printf "# fault %s fired=%d inmod=%d work=%d at=%d\n", l, fired, a, w, t }' \
+		> $DAXO_OUT
 }
 
-# fault_hmem_bind FAULT SPACE: bind hmem_platform.0 again from a task that
-# alone may fail, one fault in dax_hmem's resolution or probe paths; then
-# lift the fault and bind it again cleanly. The bind may fail, nothing may
-# crash, and the next snapshot must show every owner back.
+# fault_snapshot LABEL: the faulted state, before anything is repaired:
+# the snapshot "f-LABEL", with the arm's kernel log (section fault-log).
+fault_snapshot() {
+	snapshot "f-$1"
+	out "@@ snap f-$1"
+	out "@@ file fault-log"
+	fault_log | sed 's/^\[[ 0-9.]*\] //' | grep -v -e '^ ' -e '^FAULT_INJECTION' -e '^name ' \
+		-e '^CPU: ' -e '^Tainted: ' -e '^Hardware name' -e '^Workqueue: ' -e '^Call Trace' \
+		-e '^<' > $DAXO_OUT
+	[ ! -s /tmp/fault.err ] || sed 's/^/userspace: /' /tmp/fault.err > $DAXO_OUT
+	out "@@ end"
+}
+
+# fault_hmem_bind FAULT SPACE TASKONLY LABEL: bind hmem_platform.0 again
+# with one fault in dax_hmem's code: TASKONLY=Y in the binding task alone
+# (its probe), N in any task (the work item that decides the ranges that
+# meet a CXL window, after the probe, included). The bind may fail, nothing
+# may crash. The faulted state is snapshotted (f-LABEL) once the work is
+# done; then hmem_platform.0 is bound again cleanly, for the snapshot LABEL.
 fault_hmem_bind() {
 	local d=/sys/bus/platform/drivers/hmem_platform
 	echo hmem_platform.0 > $d/unbind
-	fault_arm $1 dax_hmem $2 Y
+	fault_arm $1 dax_hmem $2 $3
 	sh -c "echo 1 > /proc/self/make-it-fail; echo hmem_platform.0 > $d/bind" 2>/tmp/fault.err
-	fault_disarm $1
-	[ -s /tmp/fault.err ] && out "# bind under $1 (space $2): $(cat /tmp/fault.err)"
+	settle
+	hmem_settle
+	fault_disarm $1 dax_hmem $4
+	fault_snapshot $4
 	[ -e /sys/bus/platform/devices/hmem_platform.0/driver ] && echo hmem_platform.0 > $d/unbind
 	step "hmem_platform.0 bound again after a $1 fault (space $2)" \
 		sh -c "echo hmem_platform.0 > $d/bind"
 }
 
-# fault_cxl_region FAULT SPACE REGION: rebind REGION (which recreates its
-# dax_region, probed by dax_cxl in a worker) with one fault in dax_cxl's
-# code, whichever task; then lift it and rebind cleanly.
+# fault_hmem_load FAULT SPACE LABEL: dax_cxl and dax_hmem unloaded, then
+# `modprobe dax_hmem` from a task that alone may fail, one fault in it from
+# a stack through module code (in that task only dax_hmem's: its init and
+# its first probe). The load may fail (modprobe's message goes into the fault log);
+# the faulted state is snapshotted; then the modules are loaded cleanly.
+fault_hmem_load() {
+	unload dax_cxl dax_hmem || return 1
+	fault_arm $1 modules $2 Y
+	sh -c "echo 1 > /proc/self/make-it-fail; exec modprobe dax_hmem" 2>/tmp/fault.err
+	settle
+	hmem_settle
+	fault_disarm $1 dax_hmem $3
+	fault_snapshot $3
+	grep -q '^dax_hmem ' /proc/modules && rmmod dax_hmem
+	load dax_hmem dax_cxl
+}
+
+# fault_strict_rebind FAULT SPACE LABEL: (strict, layout (e), the boot's
+# teardown done) a region for the strict policy to tear down again:
+# dax_cxl unloaded (so its DAX region is not in use), the hmem.N devices
+# unbound (their Soft Reserved entries go), a region committed on mem0 at
+# the start of window 0. Then hmem_platform.0 bound again with one fault
+# in any task from a stack through dax_hmem's code: its probe, its work
+# item, the teardown of that region (cxl_region_teardown()). The faulted
+# state is snapshotted; then hmem_platform.0 is bound again twice cleanly
+# (the first tears down what the fault left; the second decides with no
+# region) and dax_cxl loaded.
+fault_strict_rebind() {
+	local rd
+	unload dax_cxl && unbind_hmem || return 1
+	rd=$(root_decoder_at 0x390000000) && region_step $rd $((256 << 20)) mem0 || return 1
+	fault_arm $1 dax_hmem $2 N
+	: > /tmp/fault.err
+	rebind_hmem_platform
+	settle
+	hmem_settle
+	fault_disarm $1 dax_hmem $3 cxl_region_teardown
+	fault_snapshot $3
+	rebind_hmem_platform && rebind_hmem_platform && load dax_cxl
+}
+
+# fault_cxl_region FAULT SPACE REGION LABEL: rebind REGION (which recreates
+# its dax_region, probed by dax_cxl in a worker) with one fault in
+# dax_cxl's code, whichever task; snapshot the faulted state; then rebind
+# cleanly.
 fault_cxl_region() {
 	local d=/sys/bus/cxl/drivers/cxl_region
 	echo $3 > $d/unbind
 	fault_arm $1 dax_cxl $2 N
+	: > /tmp/fault.err
 	echo $3 > $d/bind
 	# dax_cxl probes in a worker: give it up to 3 s to bind (or fail).
 	wait_bound "/sys/bus/cxl/devices/$3/dax_region*" 15
-	fault_disarm $1
+	settle
+	fault_disarm $1 dax_cxl $4
+	fault_snapshot $4
 	echo $3 > $d/unbind
 	step "$3 bound again after a $1 fault in dax_cxl (space $2)" sh -c "echo $3 > $d/bind" &&
 		wait_bound "/sys/bus/cxl/devices/$3/dax_region*" 25
@@ -659,6 +767,24 @@ metric_dax_ready() {
 	local t0=$(uptime_s)
 	cxl_dax_ready || { notok "no DAX device under a CXL region"; return 1; }
 	out "# metric dax_ready_s $(awk "BEGIN { print $(uptime_s) - $t0 }")"
+}
+
+# metric_load_ready MODULE ADDR NAME: modprobe MODULE and report (as "#
+# metric NAME <seconds>") how long after the modprobe started a DAX device
+# with a mapping at ADDR appeared (waits up to 30 s).
+metric_load_ready() {
+	local t0=$(uptime_s) d f s i
+	step "modprobe $1" modprobe "$1" || return 1
+	for i in $(seq 300); do
+		for f in /sys/bus/dax/devices/dax*/mapping[0-9]*/start; do
+			[ -e "$f" ] && read -r s < $f && [ $((s)) = $(($2)) ] || continue
+			out "# metric $3 $(awk "BEGIN { print $(uptime_s) - $t0 }")"
+			return 0
+		done
+		sleep 0.1
+	done
+	notok "no DAX device at $2 30 s after modprobe $1"
+	return 1
 }
 
 # cycle_dax_cxl N: unload and reload dax_cxl N times; the CXL region's DAX
