@@ -92,7 +92,7 @@ impl Failed {
         dev_err!(
             dev,
             "Soft Reserved resolution failed while {}: {:?}; ranges not yet decided stay \
-             undecided until hmem_platform binds again\n",
+             undecided, the last report stands, until hmem_platform binds again\n",
             self.0,
             self.1
         );
@@ -250,18 +250,25 @@ impl Resolver {
         let verdicts = ownership::decide(&facts, policy).at("deciding")?;
         self.say_kept(&facts, &verdicts, &regions);
 
-        let state = self.state(locked).at("taking the state")?;
-        if phase == Phase::Final {
-            state.ledger.clear();
-        }
         // Decide all, then act: record every verdict, tear down what the
         // strict policy condemns, and only then register hmem.N devices
-        // (whose DAX regions would conflict with a live CXL one).
+        // (whose DAX regions would conflict with a live CXL one). The final
+        // phase records into a new ledger, swapped in once complete: a
+        // failure leaves the last complete one (and its report) in place.
+        let mut fresh = Ledger::new(policy);
+        let state = self.state(locked).at("taking the state")?;
+        let ledger = if phase == Phase::Final {
+            &mut fresh
+        } else {
+            &mut state.ledger
+        };
         for (f, verdict) in facts.iter().zip(verdicts.iter()) {
-            state
-                .ledger
+            ledger
                 .record(f.range, *verdict)
                 .at("recording the verdicts")?;
+        }
+        if phase == Phase::Final {
+            state.ledger = fresh;
         }
         if phase == Phase::Final && policy == Policy::Strict {
             self.tear_down_regions(&mut state.ledger);

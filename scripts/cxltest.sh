@@ -38,7 +38,12 @@ extra=$(cat "$KDIR/daxo-kmake-flags" 2>/dev/null || true)
 # fixture's modules are linked with it (x86 passes the linker nothing of
 # its own for modules).
 fixture_ld=
-grep -q '^CONFIG_LD_IS_LLD=y' "$KDIR/.config" && fixture_ld="LD=ld.bfd"
+if grep -q '^CONFIG_LD_IS_LLD=y' "$KDIR/.config"; then
+	grep -q '^CONFIG_LTO_CLANG=y' "$KDIR/.config" &&
+		daxo_die "cxl_test cannot be linked with GNU ld against $KDIR: it is built with LTO"
+	command -v ld.bfd > /dev/null || daxo_die "cxl_test against $KDIR needs GNU ld (ld.bfd)"
+	fixture_ld="LD=ld.bfd"
+fi
 
 mkdir -p "$OUT/tools/testing/cxl"
 ln -sfn tools/testing/cxl "$OUT/mo"

@@ -274,7 +274,6 @@ CXLTEST_SCENARIOS["cxltest-regions"] = dict(
     outside_changes=True)
 
 
-
 # ---- Force-disable with DAX regions up (issue 16, item 5, last part): a
 # memdev, a host bridge's port, then the whole bus, as ndctl's tests force
 # them off (cxl-cli's --force), then the bus bound again. Each step takes

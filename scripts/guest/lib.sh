@@ -625,8 +625,9 @@ fault_log() {
 # fault_disarm FAULT MODULE LABEL [FUNCTION]: stop injecting; report
 # "# metric faults_injected N" and "# fault LABEL fired=N inmod=N work=N
 # at=N": how many failures the kernel's counter says it injected, how many
-# dumps have a frame of MODULE ([MODULE] in the stack), how many ran in a
-# work item, and how many have a frame of FUNCTION.
+# dumps have a stack frame of MODULE ("[MODULE]" between "Call Trace:" and
+# "</TASK>"), how many ran in a work item, and how many have a frame of
+# FUNCTION.
 fault_disarm() {
 	local f=/sys/kernel/debug/$1 left
 	echo 0 > $f/probability
@@ -635,23 +636,38 @@ fault_disarm() {
 	out "# metric faults_injected $((1 - left))"
 	fault_log | awk -v m="[$2]" -v l="$3" -v fn="${4:-}" -v fired=$((1 - left)) '
 		/FAULT_INJECTION: forcing a failure/ { n++; inmod[n] = 0; work[n] = 0; at[n] = 0 }
-		n && index($0, m) { inmod[n] = 1 }
 		n && /Workqueue: / { work[n] = 1 }
-		n && fn != "" && index($0, " " fn "+") { at[n] = 1 }
+		n && /Call Trace:/ { trace = 1; next }
+		/<\/TASK>/ { trace = 0 }
+		trace && index($0, m) { inmod[n] = 1 }
+		trace && fn != "" && index($0, " " fn "+") { at[n] = 1 }
 		END { for (i = 1; i <= n; i++) { a += inmod[i]; w += work[i]; t += at[i] }
 		      printf "# fault %s fired=%d inmod=%d work=%d at=%d\n", l, fired, a, w, t }' \
 		> $DAXO_OUT
 }
 
+# fault_wait: wait (up to 5 s) until the arm's log has dax_hmem's verdict
+# on the binding: its summary line, or a failure (of the resolution, or of
+# the probe): a faulted binding may leave no report to wait for.
+fault_wait() {
+	local i
+	for i in $(seq 50); do
+		fault_log | grep -q 'Soft Reserved ranges: \|resolution failed while\|probe with driver hmem_platform failed' &&
+			return 0
+		sleep 0.1
+	done
+}
+
 # fault_snapshot LABEL: the faulted state, before anything is repaired:
-# the snapshot "f-LABEL", with the arm's kernel log (section fault-log).
+# the snapshot "f-LABEL", with the arm's kernel log (section fault-log: its
+# error and warning lines, dmesg levels 0-4, and userspace's errors).
 fault_snapshot() {
 	snapshot "f-$1"
 	out "@@ snap f-$1"
 	out "@@ file fault-log"
-	fault_log | sed 's/^\[[ 0-9.]*\] //' | grep -v -e '^ ' -e '^FAULT_INJECTION' -e '^name ' \
-		-e '^CPU: ' -e '^Tainted: ' -e '^Hardware name' -e '^Workqueue: ' -e '^Call Trace' \
-		-e '^<' > $DAXO_OUT
+	dmesg -r | sed -n "/daxo: fault arm $daxo_fault\$/,\$p" | sed -n 's/^<[0-4]>\[[ 0-9.]*\] //p' |
+		grep -v -e '^ ' -e '^FAULT_INJECTION' -e '^name ' -e '^CPU: ' -e '^Tainted: ' \
+		-e '^Hardware name' -e '^Workqueue: ' -e '^Call Trace' -e '^<' > $DAXO_OUT
 	[ ! -s /tmp/fault.err ] || sed 's/^/userspace: /' /tmp/fault.err > $DAXO_OUT
 	out "@@ end"
 }
@@ -668,7 +684,7 @@ fault_hmem_bind() {
 	fault_arm $1 dax_hmem $2 $3
 	sh -c "echo 1 > /proc/self/make-it-fail; echo hmem_platform.0 > $d/bind" 2>/tmp/fault.err
 	settle
-	hmem_settle
+	fault_wait
 	fault_disarm $1 dax_hmem $4
 	fault_snapshot $4
 	[ -e /sys/bus/platform/devices/hmem_platform.0/driver ] && echo hmem_platform.0 > $d/unbind
@@ -679,17 +695,21 @@ fault_hmem_bind() {
 # fault_hmem_load FAULT SPACE LABEL: dax_cxl and dax_hmem unloaded, then
 # `modprobe dax_hmem` from a task that alone may fail, one fault in it from
 # a stack through module code (in that task only dax_hmem's: its init and
-# its first probe). The load may fail (modprobe's message goes into the fault log);
-# the faulted state is snapshotted; then the modules are loaded cleanly.
+# its first probe). The load may fail (modprobe's message goes into the
+# fault log); the faulted state is snapshotted (with dax_cxl loaded where
+# dax_hmem is); then the modules are loaded again cleanly.
 fault_hmem_load() {
 	unload dax_cxl dax_hmem || return 1
 	fault_arm $1 modules $2 Y
 	sh -c "echo 1 > /proc/self/make-it-fail; exec modprobe dax_hmem" 2>/tmp/fault.err
 	settle
-	hmem_settle
+	fault_wait
 	fault_disarm $1 dax_hmem $3
+	# Loaded, dax_hmem is completed by dax_cxl (no fault armed): the state
+	# the faulted load leaves for CXL's range too.
+	! grep -q '^dax_hmem ' /proc/modules || load dax_cxl
 	fault_snapshot $3
-	grep -q '^dax_hmem ' /proc/modules && rmmod dax_hmem
+	unload_if_loaded dax_cxl dax_hmem
 	load dax_hmem dax_cxl
 }
 
@@ -707,14 +727,25 @@ fault_strict_rebind() {
 	local rd
 	unload dax_cxl && unbind_hmem || return 1
 	rd=$(root_decoder_at 0x390000000) && region_step $rd $((256 << 20)) mem0 || return 1
+	echo hmem_platform.0 > /sys/bus/platform/drivers/hmem_platform/unbind
 	fault_arm $1 dax_hmem $2 N
-	: > /tmp/fault.err
-	rebind_hmem_platform
+	echo hmem_platform.0 2>/tmp/fault.err > /sys/bus/platform/drivers/hmem_platform/bind
 	settle
-	hmem_settle
+	fault_wait
 	fault_disarm $1 dax_hmem $3 cxl_region_teardown
 	fault_snapshot $3
+	[ -e /sys/bus/platform/devices/hmem_platform.0/driver ] ||
+		step "bind hmem_platform.0" wr /sys/bus/platform/drivers/hmem_platform/bind hmem_platform.0
 	rebind_hmem_platform && rebind_hmem_platform && load dax_cxl
+}
+
+# unload_if_loaded MODULE...: rmmod those of MODULE... that are loaded.
+unload_if_loaded() {
+	local m
+	for m in "$@"; do
+		grep -q "^$m " /proc/modules && unload $m
+	done
+	return 0
 }
 
 # fault_cxl_region FAULT SPACE REGION LABEL: rebind REGION (which recreates
