@@ -640,6 +640,8 @@ SCENARIOS["reload-stack"] = {
                    "reloaded (did_probe stays set: ranges that meet a CXL window are left to "
                    "a CXL whose region is gone)"},
     "impls": HMEM_IMPLS,
+    # 105 s alone; it timed out at 150 s beside other work.
+    "timeout": 300,
 }
 # Strict: layout (e) gives HMEM both ranges from the start (region0 torn
 # down); dax_hmem is loaded strict again before dax_cxl in every cycle.
@@ -722,6 +724,8 @@ SCENARIOS["cxl-exit"] = {
                  "snapshot cycled"]),
     "expect": {"boot": [(*SR_REGION, "cxl")], "cycled": [(*SR_REGION, "cxl")]},
     "impls": CXL_IMPLS,
+    # 120 s alone; it timed out at 150 s beside other work.
+    "timeout": 300,
 }
 
 # Built in, a bad policy on the kernel command line cannot refuse the load:
