@@ -46,15 +46,21 @@ def mock_range(snaps):
     return None
 
 
+def join_reports(snaps):
+    """Join each snapshot's per-device ownership reports (ownership.N) into
+    the one "ownership" section harness.judge() reads."""
+    for snap in snaps.values():
+        reports = [v for k, v in sorted(snap.items()) if k.startswith("ownership.")]
+        if reports:
+            snap["ownership"] = [line for r in reports for line in r]
+
+
 def resolve(scn, snaps):
     """The scenario with concrete ranges: the mock range and MEMMAP, each
     label's owners, and the per-device ownership reports joined into the
     one "ownership" section harness.judge() reads."""
     mock = mock_range(snaps) or (0, 1)
-    for snap in snaps.values():
-        reports = [v for k, v in sorted(snap.items()) if k.startswith("ownership.")]
-        if reports:
-            snap["ownership"] = [line for r in reports for line in r]
+    join_reports(snaps)
     return dict(scn, sr=[mock, MEMMAP],
                 expect={label: [(*mock, owner), (*MEMMAP, "hmem")]
                         for label, owner in scn["owners"].items()},
@@ -289,10 +295,7 @@ def resolve_disable(scn, snaps):
     """Concrete ranges: the mock range CXL's until its port goes, the x2
     region in window 1 CXL's until its memdev goes, MEMMAP HMEM's."""
     mock = mock_range(snaps) or (0, 1)
-    for snap in snaps.values():
-        reports = [v for k, v in sorted(snap.items()) if k.startswith("ownership.")]
-        if reports:
-            snap["ownership"] = [line for r in reports for line in r]
+    join_reports(snaps)
     x2 = [(s, n) for d, s, n, w in regions_of(snaps.get("up", {})) if d == "decoder0.1"]
     x2 = x2[0] if x2 else (0, 1)
     expect = {}
