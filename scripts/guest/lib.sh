@@ -485,13 +485,55 @@ kmem_online() {
 	ok "$dev [$1-$2] online as System RAM (driver $(dax_driver $dev), node $node; ${why#daxmap: })"
 }
 
-# dax_hold DAXDEV: map DAXDEV and keep it mapped. Reconfigures it to
-# devdax if it is not bound to device_dax, then starts /daxo/daxmap in the
-# background: it maps 2 MiB of /dev/DAXDEV shared, writes and checks a
-# pattern, says READY (with its pid) in /tmp/daxmap.ready and sleeps
-# until dax_release. Ok when it is READY within 10 s.
+# hold_start NAME WHAT CMD...: start CMD (a daxmap that writes and checks
+# a pattern, says READY in its READYFILE, the last argument, and sleeps
+# until SIGTERM) in the background as holder NAME (files /tmp/hold.NAME.*).
+# Ok when it is READY within 10 s.
+hold_start() {
+	local name=$1 what=$2 h=/tmp/hold.$1 i pid
+	shift 2
+	rm -f $h.ready $h.rc $h.pid
+	("$@" $h.ready > $h.log 2>&1; echo $? > $h.rc) &
+	for i in $(seq 50); do
+		[ -s $h.ready ] || [ -e $h.rc ] && break
+		sleep 0.2
+	done
+	read -r _ pid 2>/dev/null < $h.ready
+	if [ -z "$pid" ]; then
+		notok "$what: daxmap not READY ($(cat $h.rc 2>/dev/null || echo running))"
+		sed 's/^/# /' $h.log > $DAXO_OUT
+		return 1
+	fi
+	echo "$pid" > $h.pid
+	ok "$what: daxmap (pid $pid) holds it, pattern written and checked"
+}
+
+# hold_stop NAME: SIGTERM holder NAME and wait for it (10 s); ok only when
+# it exited 0: the pattern intact, no SIGBUS.
+hold_stop() {
+	local h=/tmp/hold.$1 pid i rc
+	read -r pid 2>/dev/null < $h.pid || { notok "release $1: no daxmap holds it"; return 1; }
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		[ -e $h.rc ] && break
+		sleep 0.2
+	done
+	rc=$(cat $h.rc 2>/dev/null)
+	rm -f $h.pid
+	if [ "$rc" = 0 ]; then
+		ok "release $1: daxmap exited 0: $(tail -n 1 $h.log)"
+	else
+		notok "release $1: daxmap exited ${rc:-"(still running after 10 s)"}"
+		sed 's/^/# /' $h.log > $DAXO_OUT
+		return 1
+	fi
+}
+
+# dax_hold DAXDEV: map DAXDEV and keep it mapped (holder "dax"):
+# reconfigures it to devdax if it is not bound to device_dax, then a
+# daxmap maps 2 MiB of /dev/DAXDEV shared until dax_release.
 dax_hold() {
-	local dev=$1 i pid
+	local dev=$1 i
 	[ -n "$dev" ] || { notok "dax_hold: no DAX device given"; return 1; }
 	step "modprobe device_dax" modprobe device_dax || return 1
 	if [ "$(dax_driver $dev)" != device_dax ]; then
@@ -502,46 +544,33 @@ dax_hold() {
 		[ -c /dev/$dev ] && break
 		sleep 0.2
 	done
-	rm -f /tmp/daxmap.ready /tmp/daxmap.rc
-	(/daxo/daxmap /dev/$dev /tmp/daxmap.ready > /tmp/daxmap.log 2>&1
-	 echo $? > /tmp/daxmap.rc) &
-	for i in $(seq 50); do
-		[ -s /tmp/daxmap.ready ] || [ -e /tmp/daxmap.rc ] && break
-		sleep 0.2
-	done
-	read -r _ pid 2>/dev/null < /tmp/daxmap.ready
-	if [ -z "$pid" ]; then
-		notok "dax_hold $dev: daxmap not READY ($(cat /tmp/daxmap.rc 2>/dev/null || echo running))"
-		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
+	hold_start dax "dax_hold $dev: 2 MiB of /dev/$dev mapped" /daxo/daxmap /dev/$dev || {
 		# Without CONFIG_FS_DAX no inode is S_DAX: device-dax refuses
 		# every mmap (-EINVAL).
 		dmesg | grep -q 'vma is not DAX capable' &&
 			out "# the kernel refuses device-dax mmap: 'vma is not DAX capable' (CONFIG_FS_DAX=y needed)"
 		return 1
-	fi
-	echo "$pid" > /tmp/daxmap.pid
-	ok "dax_hold $dev: daxmap (pid $pid) holds 2 MiB of /dev/$dev mapped, pattern written and checked"
+	}
 }
 
-# dax_release: SIGTERM the daxmap of dax_hold and wait for it (10 s); ok
-# only when it exited 0: the pattern intact, no SIGBUS.
+# dax_release: the end of dax_hold's mapping; ok when its pattern is intact.
 dax_release() {
-	local pid i rc
-	read -r pid 2>/dev/null < /tmp/daxmap.pid || { notok "dax_release: no daxmap running"; return 1; }
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do
-		[ -e /tmp/daxmap.rc ] && break
-		sleep 0.2
-	done
-	rc=$(cat /tmp/daxmap.rc 2>/dev/null)
-	rm -f /tmp/daxmap.pid
-	if [ "$rc" = 0 ]; then
-		ok "dax_release: daxmap exited 0, the mapping's pattern intact: $(tail -n 1 /tmp/daxmap.log)"
-	else
-		notok "dax_release: daxmap exited ${rc:-"(still running after 10 s)"}"
-		sed 's/^/# /' /tmp/daxmap.log > $DAXO_OUT
-		return 1
-	fi
+	hold_stop dax
+}
+
+# ram_hold DAXDEV: (after kmem_online DAXDEV) 2 MiB of anonymous memory
+# bound to DAXDEV's node, a pattern in it, held until ram_release DAXDEV.
+ram_hold() {
+	local node
+	read -r node < /sys/bus/dax/devices/$1/target_node ||
+		{ notok "ram_hold: no DAX device $1"; return 1; }
+	hold_start "$1" "ram_hold $1: 2 MiB of node $node's System RAM" /daxo/daxmap -n "$node"
+}
+
+# ram_release DAXDEV: ok when ram_hold's memory kept its pattern and every
+# page stayed on the node.
+ram_release() {
+	hold_stop "$1"
 }
 
 # delete_region REGION: delete a CXL region through its root decoder's
@@ -562,6 +591,17 @@ delete_region() {
 	done
 	notok "delete_region $r (via $rd): still there after 10 s"
 	return 1
+}
+
+# unbind_cxl_dax REGION: once dax_cxl has bound REGION's DAX region
+# (dax_regionN, 10 s at most), unbind it: the region stays committed, with
+# no DAX region over it (not in use).
+unbind_cxl_dax() {
+	local c=/sys/bus/cxl/devices d
+	wait_bound "$c/$1/dax_region*" 50 ||
+		{ notok "unbind_cxl_dax: $1 has no bound DAX region after 10 s"; return 1; }
+	d=$(basename $c/$1/dax_region*)
+	step "unbind $d ($1) from cxl_dax_region" wr $c/../drivers/cxl_dax_region/unbind $d
 }
 
 # wait_bound GLOB TENTHS: wait until a device matching GLOB has a driver.
@@ -587,9 +627,13 @@ wait_bound() {
 # loaded yet; "-": anywhere),
 # after SPACE bytes of other such allocations; TASKONLY=Y limits it to
 # tasks that set /proc/self/make-it-fail. A mark in the kernel log starts
-# the arm's part of it (fault_log).
+# the arm's part of it (fault_log). On a kernel with kmemleak, the
+# allocations of its own metadata (__alloc_object(), called for every
+# allocation; __GFP_NOWARN, so a failure there prints no dump and takes no
+# error path of ours) are excluded: they would fail instead of ours, and
+# they would count against SPACE.
 fault_arm() {
-	local f=/sys/kernel/debug/$1 s
+	local f=/sys/kernel/debug/$1 s r
 	if [ "$2" = - ]; then
 		echo 0 > $f/require-start
 		printf '0x%x\n' -1 > $f/require-end
@@ -603,6 +647,12 @@ fault_arm() {
 		echo $s > $f/require-start
 		printf '0x%x\n' $((s + $(cat /sys/module/$2/coresize))) > $f/require-end
 	fi
+	# __alloc_object's text: from its address to the next symbol's.
+	r=$(sort /proc/kallsyms |
+		awk 'f { print "0x" $1; exit } $3 == "__alloc_object" { printf "0x%s ", $1; f = 1 }')
+	r=${r:-0 0}
+	echo ${r% *} > $f/reject-start
+	echo ${r#* } > $f/reject-end
 	echo 32 > $f/stacktrace-depth
 	echo $4 > $f/task-filter
 	echo N > $f/ignore-gfp-wait
