@@ -86,11 +86,17 @@ impl HmemQueue {
 
 /// The module's queue, to enqueue work items on.
 ///
-/// Only for driver callbacks: they run while the drivers are registered,
-/// which is while the queue exists (it is made before the drivers are
-/// registered and destroyed after they are unregistered).
-pub(crate) fn queue() -> &'static Queue {
-    // SAFETY: See above: the queue is alive while any callback runs.
+/// # Safety
+///
+/// The caller is a callback of one of this module's drivers (a probe),
+/// and does not keep the reference past its return. Such callbacks run
+/// only while the drivers are registered, which is while the queue exists:
+/// it is made before the drivers are registered and destroyed after they
+/// are unregistered. Before module init and after exit the glue's pointer
+/// is NULL.
+pub(crate) unsafe fn queue() -> &'static Queue {
+    // SAFETY: By the caller's promise the queue exists, and is not
+    // destroyed before the caller returns.
     unsafe { Queue::from_raw(raw::daxo_hmem_wq()) }
 }
 

@@ -169,7 +169,9 @@ impl Resolver {
         })?;
         if deferred {
             // Already queued is fine: one work item decides everything.
-            let _ = glue::queue().enqueue(self.clone());
+            // SAFETY: Called from the probe of `pdev` (hmem_platform's
+            // driver is registered), and the reference is dropped here.
+            let _ = unsafe { glue::queue() }.enqueue(self.clone());
         }
         Ok(())
     }

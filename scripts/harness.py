@@ -350,12 +350,13 @@ def judge_dax_drivers(label, snap, want):
     return problems
 
 
-def judge_region_state(label, snap, assembling=()):
+def judge_region_state(label, snap, assembling=(), disabled=()):
     """Problems with the CXL regions' state: every region in /sys/bus/cxl
     is committed (commit 1) and bound to cxl_region, except those starting
     at an address in `assembling`: regions that cannot finish assembling
-    (cxl_test's fail_autoassemble), uncommitted and unbound. (Which
-    regions exist is judge_regions'.)"""
+    (cxl_test's fail_autoassemble), uncommitted and unbound; and those in
+    `disabled`: committed but never enabled (create_ram_region -n),
+    unbound. (Which regions exist is judge_regions'.)"""
     problems = []
     for line in snap.get("cxl-regions", []):
         parts = line.split()
@@ -363,7 +364,9 @@ def judge_region_state(label, snap, assembling=()):
             problems.append(f"{label}: CXL region line not understood: {line!r}")
             continue
         name, commit, driver = parts[0], parts[3], parts[4]
-        want = ("0", "driver=") if int(parts[1], 16) in assembling else ("1", "driver=cxl_region")
+        start = int(parts[1], 16)
+        want = ("0", "driver=") if start in assembling else \
+            ("1", "driver=") if start in disabled else ("1", "driver=cxl_region")
         if commit != want[0]:
             problems.append(f"{label}: CXL region {name} commit is {commit}, expected {want[0]}")
         if driver != want[1]:
@@ -741,7 +744,9 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         problems += judge_soft_reserved(label, snap, expected_soft_reserved(scn, impl, label))
         if label in scn.get("cxl_regions", {}):
             problems += judge_regions(label, snap, scn["cxl_regions"][label])
-        problems += judge_region_state(label, snap, scn.get("regions_assembling", {}).get(label, ()))
+        problems += judge_region_state(label, snap,
+                                       scn.get("regions_assembling", {}).get(label, ()),
+                                       scn.get("regions_disabled", {}).get(label, ()))
         problems += judge_dax_drivers(label, snap, scn.get("dax_driver", {}).get(label, {}))
         if impl in RUST_HMEM and label in scn.get("kmem_nested", {}):
             problems += judge_kmem_nested(label, snap, scn["kmem_nested"][label])

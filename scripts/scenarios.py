@@ -14,7 +14,13 @@ A scenario has:
   expect      {snapshot label: [(start, size, owner)]}, owner one of
               "cxl", "hmem", "none";
   cxl_regions {snapshot label: [(start, size)]}: exactly the CXL regions
-              /sys/bus/cxl and /proc/iomem must show (optional);
+              /sys/bus/cxl and /proc/iomem must show (optional); each
+              committed and bound to cxl_region, but those starting at an
+              address in regions_assembling {label: {start}} (uncommitted,
+              unbound) or regions_disabled {label: {start}} (committed,
+              never enabled: unbound);
+  system_ram  {snapshot label: [(start, size)]}: ranges whose memory is
+              online as System RAM (kmem);
   soft_reserved_iomem {snapshot label: [(start, size)]}: exactly the
               "Soft Reserved" entries /proc/iomem must show (optional;
               by default derived: harness.expected_soft_reserved);
@@ -286,6 +292,31 @@ SCENARIOS["i"] = {
                    "(did_probe stays set, so the range is left to CXL)"},
 }
 
+# As (i), with the memory of the CXL owned range and of the outside region
+# online as System RAM, each holding a pattern (ram_hold): the rebind keeps
+# CXL's owners, so the memory stays online, on its node, its data intact
+# (issue 17, item 1). (A module reload cannot keep it: unloading dax_cxl
+# removes the DAX devices under online memory, "stuck online".)
+_ONLINE = [f"$(dax_at {a:#x})" for a in (SR_REGION[0], OUTSIDE[0])]
+SCENARIOS["i-online"] = dict(
+    SCENARIOS["i"],
+    title="as (i), the memory of the CXL range and of the outside region online as System "
+          "RAM and holding data through the rebind -> owners kept, memory online, data intact",
+    **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
+                [LOAD_HMEM_CXL, "snapshot boot"]
+                + [f"{s} {d}" for d in _ONLINE for s in ("kmem_online", "ram_hold")]
+                + ["snapshot online", "rebind_hmem_platform", "snapshot rebind"]
+                + [f"ram_release {d}" for d in _ONLINE] + ["snapshot final"]))
+SCENARIOS["i-online"]["expect"] = {
+    lbl: SCENARIOS["i"]["expect"]["boot"] for lbl in ("boot", "online", "rebind", "final")}
+SCENARIOS["i-online"]["cxl_regions"] = {
+    lbl: [SR_REGION, OUTSIDE] for lbl in ("boot", "online", "rebind", "final")}
+SCENARIOS["i-online"]["dax_driver"] = {
+    lbl: {SR_REGION[0]: "kmem", OUTSIDE[0]: "kmem"} for lbl in ("online", "rebind", "final")}
+SCENARIOS["i-online"]["system_ram"] = {
+    lbl: [SR_REGION, OUTSIDE] for lbl in ("online", "rebind", "final")}
+SCENARIOS["i-online"]["console_not"] = [r"stuck online"]
+
 SCENARIOS["l"] = {
     "title": "two host bridges: SR equal to a region in window 0, a region "
              "without SR in window 1 -> both CXL",
@@ -403,6 +434,42 @@ SCENARIOS["l-strict"] = {
     "console_not": [r"tore down region\d+ \[mem 0x49"],
     "impls": ["ours", "ours-hmem"],
 }
+
+# Strict teardown beside memory in use (issue 17, items 1 and 4): as
+# (l-strict), the innocent region's DAX device onlined as System RAM (kmem)
+# and holding a pattern (ram_hold). A region is then committed again over
+# SR_REGION (HMEM let go of it), not enabled (so it has no DAX region: not
+# in use; cxl_dax_region, as in C, has no unbind in sysfs), and
+# hmem_platform.0 rebound: strict tears it down again.
+# The innocent region is never touched: bound, its memory online, the
+# pattern intact. (It sits behind the other host bridge: behind the same
+# one, the new region's decoder would have to come after its decoder in
+# HPA order, and the CXL core refuses that attach, -EBUSY.)
+_W1_DEV = f"$(dax_at {W1:#x})"
+_L_ALL = ("boot", "online", "recommitted", "rebind", "final")
+SCENARIOS["l-strict-online"] = dict(
+    SCENARIOS["l-strict"],
+    title="as (l-strict), the innocent region online as System RAM and holding data; a "
+          "region committed again over window 0's first range, torn down again on rebind "
+          "-> the innocent region stays bound and online, its data intact",
+    stage2=[BRING_UP] + LOAD_STRICT + [
+        "snapshot boot", f"kmem_online {_W1_DEV}", f"ram_hold {_W1_DEV}", "snapshot online",
+        "unbind_hmem", "rd0=$(root_decoder_at 0x%x)" % W0,
+        f"region_step -n $rd0 {256 * M} $(memdev_on_bus 0c)", "snapshot recommitted",
+        "rebind_hmem_platform", "snapshot rebind", f"ram_release {_W1_DEV}", "snapshot final"],
+    expect={
+        **{lbl: SCENARIOS["l-strict"]["expect"]["final"] for lbl in _L_ALL},
+        "recommitted": [(*SR_REGION, "none"), (*SR_UNCOVERED, "none"), (W1, 256 * M, "cxl")],
+    },
+    reasons={lbl: E_STRICT_REASONS for lbl in _L_ALL},
+    cxl_regions={**{lbl: [(W1, 256 * M)] for lbl in _L_ALL},
+                 "recommitted": [SR_REGION, (W1, 256 * M)]},
+    hmem_unbound={"recommitted": 2},
+    regions_disabled={"recommitted": {W0}},
+    dax_driver={lbl: {W1: "kmem"} for lbl in _L_ALL[1:]},
+    system_ram={lbl: [(W1, 256 * M)] for lbl in _L_ALL[1:]},
+    console_count={"*": [(r"tore down \d+ of \d+ CXL regions", 2)]},
+    console_not=[r"tore down region\d+ \[mem 0x49", r"stuck online", r"in use"])
 
 SCENARIOS["c-strict"] = {
     "title": "as (c) under ownership=strict: nothing missed -> CXL, nothing torn down",
@@ -976,17 +1043,17 @@ INUSE_REBIND = {SR_REGION: ("kept-in-use", SR_W1), SR_W1: "not-contained"}
 USE_DRIVER = {"kmem_online": "kmem", "dax_hold": "device_dax"}
 
 
-def inuse(title, use, label, after=(), why=IN_USE_RAM):
-    """An in-use scenario: `use` puts window 0's DAX device to use after
-    the boot snapshot (then snapshot `label`); `after` runs after the
-    rebind snapshot."""
+def inuse(title, use, label, after=(), why=IN_USE_RAM, hold=()):
+    """An in-use scenario: `use` (then the steps `hold`) puts window 0's
+    DAX device to use after the boot snapshot (then snapshot `label`);
+    `after` runs after the rebind snapshot."""
     return {
         "title": "strict, SR equal to a region in each of two windows; " + title,
         "topology": "two-hb",
         "sr": INUSE_SR,
         "stage1": INUSE_STAGE1,
         "stage2": [BRING_UP] + LOAD_STRICT + [
-            "snapshot boot", f"{use} $(dax_at {W0:#x})", f"snapshot {label}",
+            "snapshot boot", f"{use} $(dax_at {W0:#x})", *hold, f"snapshot {label}",
             f"delete_region $(region_of {W1:#x})", "snapshot deleted",
             "rebind_hmem_platform", "snapshot rebind"] + list(after),
         "expect": {
@@ -1007,7 +1074,8 @@ def inuse(title, use, label, after=(), why=IN_USE_RAM):
 SCENARIOS["inuse-kmem"] = dict(
     inuse("window 0's DAX device online as System RAM (kmem); window 1's region deleted, "
           "hmem_platform.0 rebound -> HMEM takes window 1; window 0's region, in use, is "
-          "not torn down: CXL keeps it, its memory online", "kmem_online", "online"),
+          "not torn down: CXL keeps it, its memory online, its data intact", "kmem_online",
+          "online", [f"ram_release $(dax_at {W0:#x})"], hold=[f"ram_hold $(dax_at {W0:#x})"]),
     system_ram={"online": [SR_REGION], "deleted": [SR_REGION], "rebind": [SR_REGION]})
 
 SCENARIOS["inuse-devdax"] = inuse(

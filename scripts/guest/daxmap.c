@@ -10,11 +10,15 @@
  * checks the pattern again. Exit status: 0 the pattern is intact, 1 it is
  * not (or a setup step failed), 2 SIGBUS on an access to the mapping.
  *
- *   daxmap -n NODE
+ *   daxmap -n NODE [READYFILE]
  *
  * For memory onlined as System RAM (kmem_online): 2 MiB of anonymous
  * memory bound to NUMA node NODE, a pattern written and checked, every
- * page found on NODE (move_pages()). Exit status 0 if so.
+ * page found on NODE (move_pages()). Exit status 0 if so. With READYFILE
+ * (lib.sh: ram_hold, ram_release), it then holds that memory as the
+ * device form does and, at SIGTERM, checks again that the pattern is
+ * intact and every page still on NODE (memory offlined under it would have
+ * been migrated to another node).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -71,32 +75,13 @@ static void fill(unsigned long long *p)
 		p[i] = PATTERN(i);
 }
 
-/* daxmap -n NODE: write to memory of NODE, check it is there. */
-static int on_node(int node)
+/* 0 when every page of the 2 MiB at p is on NODE (else says which is not). */
+static int placed(char *p, int node)
 {
-	unsigned long mask = 1UL << node;
 	size_t i, n = MAP_LEN / getpagesize();
 	int status[MAP_LEN / 4096];	/* pages of 4 KiB or more */
 	void *pages[MAP_LEN / 4096];
-	long bad;
-	char *p;
 
-	if (node < 0 || node >= 64) {
-		fprintf(stderr, "daxmap: node %d out of range\n", node);
-		return 1;
-	}
-	p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED ||
-	    syscall(SYS_mbind, p, MAP_LEN, MPOL_BIND, &mask, 64, 0)) {
-		fprintf(stderr, "daxmap: mmap/mbind to node %d: %s\n", node, strerror(errno));
-		return 1;
-	}
-	fill((unsigned long long *)p);
-	bad = check((unsigned long long *)p);
-	if (bad >= 0) {
-		fprintf(stderr, "daxmap: node %d: word %ld differs after writing\n", node, bad);
-		return 1;
-	}
 	for (i = 0; i < n; i++)
 		pages[i] = p + i * getpagesize();
 	if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0)) {
@@ -110,7 +95,50 @@ static int on_node(int node)
 			return 1;
 		}
 	}
+	return 0;
+}
+
+/* daxmap -n NODE: write to memory of NODE, check it is there. */
+static char *on_node(int node)
+{
+	unsigned long mask = 1UL << node;
+	long bad;
+	char *p;
+
+	if (node < 0 || node >= 64) {
+		fprintf(stderr, "daxmap: node %d out of range\n", node);
+		return NULL;
+	}
+	p = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED ||
+	    syscall(SYS_mbind, p, MAP_LEN, MPOL_BIND, &mask, 64, 0)) {
+		fprintf(stderr, "daxmap: mmap/mbind to node %d: %s\n", node, strerror(errno));
+		return NULL;
+	}
+	fill((unsigned long long *)p);
+	bad = check((unsigned long long *)p);
+	if (bad >= 0) {
+		fprintf(stderr, "daxmap: node %d: word %ld differs after writing\n", node, bad);
+		return NULL;
+	}
+	if (placed(p, node))
+		return NULL;
 	printf("daxmap: 2 MiB on node %d written, checked, every page there\n", node);
+	return p;
+}
+
+/* Say READY in READYFILE; wait for SIGTERM (blocked until sigsuspend()). */
+static int ready_wait(const char *readyfile, const sigset_t *old)
+{
+	FILE *f = fopen(readyfile, "w");
+
+	if (!f || fprintf(f, "READY %d\n", (int)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "daxmap: cannot write %s\n", readyfile);
+		return 1;
+	}
+	fflush(stdout);
+	while (!stop)
+		sigsuspend(old);
 	return 0;
 }
 
@@ -120,13 +148,10 @@ int main(int argc, char **argv)
 	unsigned long long *p;
 	sigset_t term, old;
 	long bad;
-	FILE *f;
 	int fd;
 
-	if (argc == 3 && !strcmp(argv[1], "-n"))
-		return on_node(atoi(argv[2]));
-	if (argc != 3) {
-		fprintf(stderr, "usage: daxmap /dev/daxX.Y READYFILE | daxmap -n NODE\n");
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[1], "-n"))) {
+		fprintf(stderr, "usage: daxmap /dev/daxX.Y READYFILE | daxmap -n NODE [READYFILE]\n");
 		return 1;
 	}
 	sa.sa_handler = on_bus;
@@ -137,6 +162,27 @@ int main(int argc, char **argv)
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, &old);
+
+	if (!strcmp(argv[1], "-n")) {
+		int node = atoi(argv[2]);
+		char *q = on_node(node);
+
+		if (!q)
+			return 1;
+		if (argc == 3)
+			return 0;
+		if (ready_wait(argv[3], &old))
+			return 1;
+		bad = check((unsigned long long *)q);
+		if (bad >= 0) {
+			printf("daxmap: node %d: pattern broken at word %ld at SIGTERM\n", node, bad);
+			return 1;
+		}
+		if (placed(q, node))
+			return 1;
+		printf("daxmap: node %d: pattern intact at SIGTERM, every page still there\n", node);
+		return 0;
+	}
 
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
@@ -154,16 +200,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "daxmap: %s: word %ld differs just after writing\n", argv[1], bad);
 		return 1;
 	}
-	f = fopen(argv[2], "w");
-	if (!f || fprintf(f, "READY %d\n", (int)getpid()) < 0 || fclose(f)) {
-		fprintf(stderr, "daxmap: cannot write %s\n", argv[2]);
-		return 1;
-	}
 	printf("daxmap: %s: 2 MiB mapped, pattern written and checked\n", argv[1]);
-	fflush(stdout);
-
-	while (!stop)
-		sigsuspend(&old);
+	if (ready_wait(argv[2], &old))
+		return 1;
 
 	bad = check(p);
 	if (bad >= 0) {

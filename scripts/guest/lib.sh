@@ -197,15 +197,18 @@ root_decoder_at() {
 # failed and why on stderr (the shell's own echo fails silently).
 wr() {
 	printf '%s\n' "$2" | dd of="$1" 2>/tmp/wr.err && return 0
-	echo "write '$2' to $1: $(sed -n 's/^dd: error writing .*: //p' /tmp/wr.err)" >&2
+	echo "write '$2' to $1: $(sed -n 's/^dd: .*: //p' /tmp/wr.err | tail -n 1)" >&2
 	return 1
 }
 
-# create_ram_region ROOTDECODER SIZE MEMDEV...: create and commit a ram
-# region through the sysfs ABI (cxl-cli 76 cannot create ram regions).
-# Prints the region name.
+# create_ram_region [-n] ROOTDECODER SIZE MEMDEV...: create and commit a
+# ram region through the sysfs ABI (cxl-cli 76 cannot create ram regions),
+# and enable it (-n: not; committed, it then has no DAX region, so nothing
+# is in use). Prints the region name.
 create_ram_region() {
-	local rd=$1 size=$2 ways region ed i c=/sys/bus/cxl/devices
+	local enable=1 rd size ways region ed i c=/sys/bus/cxl/devices
+	[ "$1" = -n ] && { enable=; shift; }
+	rd=$1 size=$2
 	shift 2
 	ways=$#
 	region=$(cat $c/$rd/create_ram_region) || return 1
@@ -231,17 +234,18 @@ create_ram_region() {
 	wr $c/$region/commit 1 || return 1
 	# What `cxl enable-region` does: attach the region driver, which
 	# publishes the cxl_dax_region device.
-	wr $c/../drivers/cxl_region/bind $region || return 1
+	[ -z "$enable" ] || wr $c/../drivers/cxl_region/bind $region || return 1
 	echo "$region"
 }
 
-# region_step ROOTDECODER SIZE MEMDEV...: create_ram_region as a KTAP step.
+# region_step [-n] ROOTDECODER SIZE MEMDEV...: create_ram_region as a KTAP
+# step.
 region_step() {
 	local r
 	if r=$(create_ram_region "$@" 2>/tmp/err); then
 		ok "region $r committed: $(cat /sys/bus/cxl/devices/$r/resource) size $(cat /sys/bus/cxl/devices/$r/size)"
 	else
-		notok "create ram region on $1 size $2 for $3"
+		notok "create ram region ($*)"
 		sed 's/^/# /' /tmp/err > $DAXO_OUT
 		return 1
 	fi
@@ -591,17 +595,6 @@ delete_region() {
 	done
 	notok "delete_region $r (via $rd): still there after 10 s"
 	return 1
-}
-
-# unbind_cxl_dax REGION: once dax_cxl has bound REGION's DAX region
-# (dax_regionN, 10 s at most), unbind it: the region stays committed, with
-# no DAX region over it (not in use).
-unbind_cxl_dax() {
-	local c=/sys/bus/cxl/devices d
-	wait_bound "$c/$1/dax_region*" 50 ||
-		{ notok "unbind_cxl_dax: $1 has no bound DAX region after 10 s"; return 1; }
-	d=$(basename $c/$1/dax_region*)
-	step "unbind $d ($1) from cxl_dax_region" wr $c/../drivers/cxl_dax_region/unbind $d
 }
 
 # wait_bound GLOB TENTHS: wait until a device matching GLOB has a driver.
@@ -1010,7 +1003,7 @@ bench_load() {
 # only after bench_wait_dax (nothing forked after the region is bound).
 bench_region() {
 	if ! create_ram_region "$@" > /tmp/bench.region 2>/tmp/err; then
-		notok "create ram region on $1 size $2 for $3"
+		notok "create ram region ($*)"
 		sed 's/^/# /' /tmp/err > $DAXO_OUT
 		return 1
 	fi
