@@ -142,6 +142,32 @@ static int ready_wait(const char *readyfile, const sigset_t *old)
 	return 0;
 }
 
+/*
+ * daxmap -n NODE [READYFILE]: on_node(); with READYFILE, hold the memory
+ * until SIGTERM, then check the pattern and the placement again.
+ */
+static int hold_node(int node, const char *readyfile, const sigset_t *old)
+{
+	char *q = on_node(node);
+	long bad;
+
+	if (!q)
+		return 1;
+	if (!readyfile)
+		return 0;
+	if (ready_wait(readyfile, old))
+		return 1;
+	bad = check((unsigned long long *)q);
+	if (bad >= 0) {
+		printf("daxmap: node %d: pattern broken at word %ld at SIGTERM\n", node, bad);
+		return 1;
+	}
+	if (placed(q, node))
+		return 1;
+	printf("daxmap: node %d: pattern intact at SIGTERM, every page still there\n", node);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { 0 };
@@ -151,7 +177,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[1], "-n"))) {
-		fprintf(stderr, "usage: daxmap /dev/daxX.Y READYFILE | daxmap -n NODE [READYFILE]\n");
+		fprintf(stderr,
+			"usage: daxmap /dev/daxX.Y READYFILE | daxmap -n NODE [READYFILE]\n");
 		return 1;
 	}
 	sa.sa_handler = on_bus;
@@ -163,26 +190,8 @@ int main(int argc, char **argv)
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, &old);
 
-	if (!strcmp(argv[1], "-n")) {
-		int node = atoi(argv[2]);
-		char *q = on_node(node);
-
-		if (!q)
-			return 1;
-		if (argc == 3)
-			return 0;
-		if (ready_wait(argv[3], &old))
-			return 1;
-		bad = check((unsigned long long *)q);
-		if (bad >= 0) {
-			printf("daxmap: node %d: pattern broken at word %ld at SIGTERM\n", node, bad);
-			return 1;
-		}
-		if (placed(q, node))
-			return 1;
-		printf("daxmap: node %d: pattern intact at SIGTERM, every page still there\n", node);
-		return 0;
-	}
+	if (!strcmp(argv[1], "-n"))
+		return hold_node(atoi(argv[2]), argc == 4 ? argv[3] : NULL, &old);
 
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
