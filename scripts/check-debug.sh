@@ -12,8 +12,8 @@
 #   (default)  every scenario, every implementation (as `make check`);
 #   --ci       what `make check` runs on the debug kernel: the reload
 #              scenarios (h, i, j, cxl-exit, stress with 5 cycles of each
-#              kind) and the fault scenario on both
-#              Rust modules (impl ours), and the positive control;
+#              kind), the fault scenario and cxltest-cycles (4 cycles) on
+#              both Rust modules (impl ours), and the positive control;
 #   --summary  also write "passed failed xfailed" to FILE.
 # DAXO_ONLY and DAXO_IMPLS narrow either set. Ends "N passed, M failed".
 set -euo pipefail

@@ -292,12 +292,16 @@ SCENARIOS["i"] = {
                    "(did_probe stays set, so the range is left to CXL)"},
 }
 
-# As (i), with the memory of the CXL owned range and of the outside region
+# As (i), with the memory of the outside region and of the CXL owned range
 # online as System RAM, each holding a pattern (ram_hold): the rebind keeps
 # CXL's owners, so the memory stays online, on its node, its data intact
-# (issue 17, item 1). (A module reload cannot keep it: unloading dax_cxl
-# removes the DAX devices under online memory, "stuck online".)
-_ONLINE = [f"$(dax_at {a:#x})" for a in (SR_REGION[0], OUTSIDE[0])]
+# (issue 17, item 1). Both ranges are in the one window, so on one node:
+# the outside region's pattern is taken before the other range is online,
+# so it lies in the outside region; the second one anywhere on the node.
+# (A module reload cannot keep memory online: unloading dax_cxl removes the
+# DAX devices under it, "stuck online".) Not for C: its rebind loses the
+# uncovered range (as in i), and the XFAIL would hide these checks.
+_ONLINE = [f"$(dax_at {a:#x})" for a in (OUTSIDE[0], SR_REGION[0])]
 SCENARIOS["i-online"] = dict(
     SCENARIOS["i"],
     title="as (i), the memory of the CXL range and of the outside region online as System "
@@ -316,6 +320,8 @@ SCENARIOS["i-online"]["dax_driver"] = {
 SCENARIOS["i-online"]["system_ram"] = {
     lbl: [SR_REGION, OUTSIDE] for lbl in ("online", "rebind", "final")}
 SCENARIOS["i-online"]["console_not"] = [r"stuck online"]
+SCENARIOS["i-online"]["impls"] = ["ours", "ours-hmem"]
+del SCENARIOS["i-online"]["xfail"]
 
 SCENARIOS["l"] = {
     "title": "two host bridges: SR equal to a region in window 0, a region "

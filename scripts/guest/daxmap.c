@@ -34,7 +34,7 @@
 #define MPOL_BIND	2
 #define PATTERN(i)	(0x6461786d61700000ULL ^ ((unsigned long long)(i) * 0x9e3779b97f4a7c15ULL))
 
-static sig_atomic_t stop;	/* read after sigsuspend() returns */
+static volatile sig_atomic_t stop;	/* read after sigsuspend() returns */
 
 static void on_term(int sig)
 {
@@ -127,18 +127,23 @@ static char *on_node(int node)
 	return p;
 }
 
-/* Say READY in READYFILE; wait for SIGTERM (blocked until sigsuspend()). */
+/*
+ * Say READY in READYFILE; wait for SIGTERM (blocked until sigsuspend(),
+ * which waits with the mask the process started with, SIGTERM removed).
+ */
 static int ready_wait(const char *readyfile, const sigset_t *old)
 {
 	FILE *f = fopen(readyfile, "w");
+	sigset_t wait = *old;
 
 	if (!f || fprintf(f, "READY %d\n", (int)getpid()) < 0 || fclose(f)) {
 		fprintf(stderr, "daxmap: cannot write %s\n", readyfile);
 		return 1;
 	}
 	fflush(stdout);
+	sigdelset(&wait, SIGTERM);
 	while (!stop)
-		sigsuspend(old);
+		sigsuspend(&wait);
 	return 0;
 }
 
@@ -190,8 +195,16 @@ int main(int argc, char **argv)
 	sigaddset(&term, SIGTERM);
 	sigprocmask(SIG_BLOCK, &term, &old);
 
-	if (!strcmp(argv[1], "-n"))
-		return hold_node(atoi(argv[2]), argc == 4 ? argv[3] : NULL, &old);
+	if (!strcmp(argv[1], "-n")) {
+		char *end;
+		long node = strtol(argv[2], &end, 10);
+
+		if (!*argv[2] || *end) {
+			fprintf(stderr, "daxmap: node '%s' is not a number\n", argv[2]);
+			return 1;
+		}
+		return hold_node(node, argc == 4 ? argv[3] : NULL, &old);
+	}
 
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
