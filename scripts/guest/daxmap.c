@@ -34,7 +34,7 @@
 #define MPOL_BIND	2
 #define PATTERN(i)	(0x6461786d61700000ULL ^ ((unsigned long long)(i) * 0x9e3779b97f4a7c15ULL))
 
-static volatile sig_atomic_t stop;	/* read after sigsuspend() returns */
+static sig_atomic_t stop;	/* read after sigsuspend() returns (a call: no caching) */
 
 static void on_term(int sig)
 {
