@@ -11,13 +11,30 @@
 
 use kernel::{prelude::*, sync::Arc};
 
-#[allow(dead_code)]
-#[path = "../ffi/mod.rs"]
-mod ffi;
+/// The abstractions over the DAX and CXL C APIs (`ffi/`) this driver
+/// uses. Out of tree each module compiles its own copy: modules cannot
+/// share a Rust crate.
+#[path = "../ffi"]
+mod abstraction {
+    pub(crate) mod bindings;
+    pub(crate) mod cxl;
+    pub(crate) mod dax;
+    pub(crate) mod hmem_decision;
+    pub(crate) mod numa;
+    pub(crate) mod workqueue;
 
-#[allow(dead_code)]
-#[path = "../ownership/mod.rs"]
-mod ownership;
+    use bindings::raw_device;
+}
+
+/// The part of `ownership/` a DAX-region claim needs.
+#[path = "../ownership"]
+mod ownership {
+    pub(crate) mod claim;
+    pub(crate) mod range;
+
+    pub(crate) use claim::{Holder, RegionError};
+    pub(crate) use range::PhysRange;
+}
 
 mod node;
 mod probe;

@@ -29,3 +29,11 @@ pub(crate) use kernel::bindings::*;
 use kernel::ffi;
 
 include!(env!("DAXO_BINDINGS"));
+
+/// The `struct device` behind a kernel crate [`Device`](kernel::device::Device).
+pub(crate) fn raw_device<Ctx: kernel::device::DeviceContext>(
+    dev: &kernel::device::Device<Ctx>,
+) -> *mut device {
+    // `Device` is a transparent wrapper around `struct device`.
+    core::ptr::from_ref(dev).cast::<device>().cast_mut()
+}

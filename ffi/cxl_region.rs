@@ -67,7 +67,7 @@ impl Region {
         if resource::intersects_system_ram(&self.range) {
             return Some(InUse::SystemRam);
         }
-        match dax::holder_of(&self.range, core::ptr::null_mut(), Some(dax::Rival::Cxl)) {
+        match dax::holder_of(&self.range, None, Some(dax::Rival::Cxl)) {
             Some((Holder::Cxl(id), _)) => Some(InUse::DaxRegion(id)),
             _ => None,
         }

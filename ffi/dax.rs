@@ -10,7 +10,10 @@
 
 use super::bindings;
 use crate::ownership::{claim, Holder, PhysRange, RegionError};
-use kernel::{device::Device, prelude::*};
+use kernel::{
+    device::{Bound, Device},
+    prelude::*,
+};
 
 /// The alignment of DAX regions: PMD_SIZE, as the C drivers use.
 pub(crate) const ALIGN: u64 = bindings::DAXO_PMD_SIZE as u64;
@@ -46,18 +49,20 @@ pub(crate) struct RegionSpec {
 
 /// Create the DAX region for `dev` and its first device.
 ///
-/// `dev` must be bound to the calling driver and have no driver data: the
-/// DAX core keeps the region there, and releases both through devres when
-/// `dev` unbinds.
-pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
+/// `dev` must have no driver data: the DAX core keeps the region there, and
+/// releases both through devres when `dev` unbinds.
+pub(crate) fn create(
+    dev: &Device<Bound>,
+    spec: &RegionSpec,
+) -> core::result::Result<(), RegionError> {
     let r = spec.range;
     if !claim::is_aligned(&r, ALIGN) {
         return Err(RegionError::Misaligned);
     }
-    let me = super::raw_device(dev);
+    let me: &Device = dev;
     // Only the rival's bus before (the usual conflict, said as -EBUSY
     // without the DAX core's error line); every bus after a failure.
-    if let Some((holder, held)) = holder_of(&r, me, Some(spec.rival)) {
+    if let Some((holder, held)) = holder_of(&r, Some(me), Some(spec.rival)) {
         return Err(RegionError::Claimed(holder, held));
     }
     let mut range = bindings::range {
@@ -70,7 +75,7 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
         0
     };
     // SAFETY: `dev` is a valid, bound device with no driver data (caller's
-    // duty); `range` is read during the call only.
+    // duty; the DAX core sets it); `range` is read during the call only.
     let region = unsafe {
         bindings::alloc_dax_region(
             super::raw_device(dev),
@@ -83,7 +88,7 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
     };
     if region.is_null() {
         // Lost a race with another claimant, or really out of memory.
-        return Err(match holder_of(&r, me, None) {
+        return Err(match holder_of(&r, Some(me), None) {
             Some((holder, held)) => RegionError::Claimed(holder, held),
             None => RegionError::NoMemory,
         });
@@ -104,36 +109,26 @@ pub(crate) fn create(dev: &Device, spec: &RegionSpec) -> core::result::Result<()
         .map_err(RegionError::Device)
 }
 
-/// What a probe returns: 0 once the region and its device exist, else the
-/// errno of [`RegionError::to_error`] after one line saying why.
-pub(crate) fn create_or_report(dev: &Device, spec: &RegionSpec) -> kernel::ffi::c_int {
-    match create(dev, spec) {
-        Ok(()) => 0,
-        Err(e) => {
-            report(dev, &spec.range, e);
-            e.to_error().to_errno()
-        }
-    }
+/// [`create`], for a probe: on failure one line says why, and the error is
+/// [`RegionError::to_error`]'s.
+pub(crate) fn create_or_report(dev: &Device<Bound>, spec: &RegionSpec) -> Result {
+    create(dev, spec).map_err(|e| {
+        report(dev, &spec.range, e);
+        e.to_error()
+    })
 }
 
 /// Say in one line why `dev` got no DAX region over `range`.
 pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
     match e {
-        RegionError::Claimed(holder, held) => {
-            let (who, name, id) = match holder {
-                Holder::Hmem(id) => ("HMEM", "hmem.", id),
-                Holder::Cxl(id) => ("CXL", "region", id),
-            };
-            dev_info!(
-                dev,
-                "{} is owned by {} ({}{}, {}): not creating a DAX region (-EBUSY)\n",
-                range,
-                who,
-                name,
-                id,
-                held
-            )
-        }
+        RegionError::Claimed(holder, held) => dev_info!(
+            dev,
+            "{} is owned by {} ({}, {}): not creating a DAX region (-EBUSY)\n",
+            range,
+            holder.owner(),
+            holder,
+            held
+        ),
         RegionError::Misaligned => dev_err!(
             dev,
             "{} is not aligned to {} KiB: no DAX region\n",
@@ -277,12 +272,12 @@ unsafe extern "C" fn match_cxl(
 /// other than device `exclude`: only `rival`, or either when `None`.
 pub(crate) fn holder_of(
     range: &PhysRange,
-    exclude: *mut bindings::device,
+    exclude: Option<&Device>,
     rival: Option<Rival>,
 ) -> Option<(Holder, PhysRange)> {
     let mut search = Search {
         range: *range,
-        exclude,
+        exclude: exclude.map_or(core::ptr::null_mut(), super::raw_device),
         found: None,
     };
     let data = (&raw mut search).cast();

@@ -82,7 +82,9 @@ impl HmemDevice {
         let id = MemRegionId::new().map_err(|e| (Step::MemRegion, e))?;
 
         // SAFETY: The name is a valid C string; the id is ours.
-        let pdev = unsafe { bindings::platform_device_alloc(c"hmem".as_char_ptr(), id.0) };
+        let pdev = unsafe {
+            bindings::platform_device_alloc(super::hmem_driver::NAME.as_char_ptr(), id.0)
+        };
         let pdev = NonNull::new(pdev).ok_or((Step::Alloc, ENOMEM))?;
         let put = |step, err| {
             // SAFETY: `pdev` was allocated above and not added.
@@ -131,11 +133,6 @@ impl HmemDevice {
     /// The range the device hands to the `hmem` driver.
     pub(crate) fn range(&self) -> PhysRange {
         self.range
-    }
-
-    /// The device's id (`hmem.<id>`).
-    pub(crate) fn id(&self) -> i32 {
-        self._id.0
     }
 }
 

@@ -3,64 +3,41 @@
 //! The `hmem` driver: one DAX region per `hmem.N` device, that is per Soft
 //! Reserved range HMEM owns.
 
-use crate::ffi::{
-    bindings,
+use crate::abstraction::{
     dax::{self, RegionSpec, Rival},
+    hmem_driver::{self, HmemRange},
+    hmem_glue,
     soft_reserved::SoftReservedEntry,
 };
-use crate::glue;
 use crate::ownership::PhysRange;
 use kernel::{
-    device::{Bound, Device, Normal},
+    device::{Bound, Device},
     devres,
     prelude::*,
 };
 
-/// Probe `hmem.N`: a DAX region over its range, and the device in it.
-///
-/// # Safety
-///
-/// Called by the platform bus with a valid `hmem.N` device.
-pub(crate) unsafe extern "C" fn probe(pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
-    // SAFETY: The bus passes a valid device, alive for the call; its
-    // platform data, when set, is the `struct memregion_info` the resolver
-    // attached.
-    let (dev, id, info) = unsafe {
-        (
-            Device::<Normal>::from_raw(&raw mut (*pdev).dev),
-            (*pdev).id,
-            (*pdev).dev.platform_data.cast::<bindings::memregion_info>(),
-        )
-    };
-    if info.is_null() {
-        dev_err!(dev, "no memregion_info: not an hmem device\n");
-        return EINVAL.to_errno();
+/// The driver of `hmem.N` devices.
+pub(crate) struct HmemDaxDriver;
+
+impl hmem_driver::Driver for HmemDaxDriver {
+    /// A DAX region over the device's range, and the device in it.
+    fn probe(hmem: &HmemRange<'_>) -> Result {
+        let range = hmem.range();
+        show_soft_reserved(hmem.device(), &range);
+        // An administrative agent wants to partition the range itself: no
+        // device, and not for dax_kmem.
+        let idle = hmem_glue::region_idle();
+        let spec = RegionSpec {
+            id: hmem.id(),
+            range,
+            nid: hmem.target_node(),
+            kmem: !idle,
+            dev_size: if idle { 0 } else { range.size() },
+            memmap_on_memory: false,
+            rival: Rival::Cxl,
+        };
+        dax::create_or_report(hmem.device(), &spec)
     }
-    // SAFETY: Checked non-null; the data lives as long as the device.
-    let (range, nid) = unsafe {
-        (
-            PhysRange::new((*info).range.start, (*info).range.end),
-            (*info).target_node,
-        )
-    };
-    // SAFETY: As above; in probe the device is bound to this driver.
-    show_soft_reserved(
-        unsafe { Device::<Bound>::from_raw(&raw mut (*pdev).dev) },
-        &range,
-    );
-    // An administrative agent wants to partition the range itself: no
-    // device, and not for dax_kmem.
-    let idle = glue::region_idle();
-    let spec = RegionSpec {
-        id,
-        range,
-        nid,
-        kmem: !idle,
-        dev_size: if idle { 0 } else { range.size() },
-        memmap_on_memory: false,
-        rival: Rival::Cxl,
-    };
-    dax::create_or_report(dev, &spec)
 }
 
 /// Put `range` back in /proc/iomem as "Soft Reserved" while `dev` is bound

@@ -13,13 +13,29 @@
 //!
 //! `dax_cxl` waits for the decision through `dax_hmem_flush_work()`.
 
+use abstraction::{hmem_driver, hmem_glue};
 use kernel::{driver, platform, prelude::*};
 
-#[allow(dead_code)]
-#[path = "../ffi/mod.rs"]
-mod ffi;
+/// The abstractions over the DAX, HMEM and CXL C APIs (`ffi/`) this
+/// driver uses. Out of tree each module compiles its own copy: modules
+/// cannot share a Rust crate.
+#[path = "../ffi"]
+mod abstraction {
+    pub(crate) mod bindings;
+    #[cfg(daxo_region_teardown)]
+    pub(crate) mod cxl_region;
+    pub(crate) mod dax;
+    pub(crate) mod device_lock;
+    pub(crate) mod hmem;
+    pub(crate) mod hmem_device;
+    pub(crate) mod hmem_driver;
+    pub(crate) mod hmem_glue;
+    pub(crate) mod resource;
+    pub(crate) mod soft_reserved;
 
-#[allow(dead_code)]
+    use bindings::raw_device;
+}
+
 #[path = "../ownership/mod.rs"]
 mod ownership;
 
@@ -27,7 +43,6 @@ mod ownership;
 mod region_teardown;
 
 mod dax_driver;
-mod glue;
 mod platform_driver;
 mod report;
 mod resolver;
@@ -51,16 +66,16 @@ struct DaxHmemModule {
     #[pin]
     hmem_platform: driver::Registration<platform::Adapter<platform_driver::HmemPlatformDriver>>,
     #[pin]
-    hmem: ffi::platform_driver::RawPlatformDriver,
-    queue: glue::HmemQueue,
+    hmem: hmem_driver::Registration<dax_driver::HmemDaxDriver>,
+    queue: hmem_glue::HmemQueue,
 }
 
 impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        glue::request_cxl_modules();
+        hmem_glue::request_cxl_modules();
         report::init();
-        ffi::hmem::init();
-        if glue::policy() == ownership::Policy::Strict {
+        abstraction::hmem::init();
+        if hmem_glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {
                 pr_info!(
                     "strict ownership: CXL regions over Soft Reserved ranges HMEM owns will be \
@@ -75,12 +90,8 @@ impl kernel::InPlaceModule for DaxHmemModule {
             }
         }
         try_pin_init!(Self {
-            queue: glue::HmemQueue::new()?,
-            hmem <- ffi::platform_driver::RawPlatformDriver::new(
-                c"hmem",
-                dax_driver::probe,
-                module,
-            ),
+            queue: hmem_glue::HmemQueue::new()?,
+            hmem <- hmem_driver::Registration::new(module),
             hmem_platform <- driver::Registration::new(c"hmem_platform", module),
         })
     }

@@ -33,31 +33,25 @@ module_param_named(region_idle, region_idle, bool, 0644);
 MODULE_PARM_DESC(region_idle,
 		 "Create hmem DAX regions without devices (size 0) and not for kmem (default: N)");
 
-static int ownership_policy = DAXO_POLICY_DEFAULT;
-
-static const char *const policy_names[] = {
-	[DAXO_POLICY_PER_RANGE] = "per-range",
-	[DAXO_POLICY_STRICT] = "strict",
-};
+/*
+ * The policy as ffi/hmem_glue.rs encodes it; the names, the values and the
+ * default (Kconfig) are defined there, once. -1: not set, the default.
+ */
+static int ownership_policy = -1;
 
 static int ownership_set(const char *val, const struct kernel_param *kp)
 {
-	int i;
+	int policy = daxo_hmem_policy_parse(val, strlen(val));
 
-	for (i = 0; i < ARRAY_SIZE(policy_names); i++) {
-		if (sysfs_streq(val, policy_names[i])) {
-			*(int *)kp->arg = i;
-			return 0;
-		}
-	}
-	pr_err("dax_hmem: unknown ownership policy '%s': use 'per-range' or 'strict'\n",
-	       val);
-	return -EINVAL;
+	if (policy < 0)
+		return policy;
+	*(int *)kp->arg = policy;
+	return 0;
 }
 
 static int ownership_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", policy_names[*(int *)kp->arg]);
+	return daxo_hmem_policy_show(*(int *)kp->arg, buf);
 }
 
 static const struct kernel_param_ops ownership_ops = {
@@ -76,7 +70,7 @@ bool daxo_hmem_region_idle(void)
 
 int daxo_hmem_policy(void)
 {
-	return ownership_policy;
+	return READ_ONCE(ownership_policy);
 }
 
 static struct workqueue_struct *dax_hmem_wq;

@@ -1,19 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The C glue of dax_hmem, as the Rust side (glue.rs) sees it. */
+/* The C glue of dax_hmem, as the Rust side (ffi/hmem_glue.rs) sees it. */
 #ifndef DAXO_HMEM_GLUE_H
 #define DAXO_HMEM_GLUE_H
 
 #include <linux/types.h>
-
-/* Values of the ownership parameter; ownership/policy.rs maps them. */
-#define DAXO_POLICY_PER_RANGE	0
-#define DAXO_POLICY_STRICT	1
-
-#ifdef CONFIG_DEV_DAX_HMEM_RUST_STRICT
-#define DAXO_POLICY_DEFAULT	DAXO_POLICY_STRICT
-#else
-#define DAXO_POLICY_DEFAULT	DAXO_POLICY_PER_RANGE
-#endif
 
 struct workqueue_struct;
 
@@ -30,7 +20,13 @@ void daxo_hmem_wait_for_cxl_probe(void);
 struct device;
 int daxo_hmem_report_add(struct device *dev);
 void daxo_hmem_report_remove(struct device *dev);
-/* In Rust (report.rs): the report into one sysfs page. */
+/* In Rust (ffi/hmem_glue.rs): the report into one sysfs page. */
 ssize_t daxo_hmem_ownership_show(const struct device *dev, char *buf);
+/*
+ * In Rust: the ownership parameter's value for a name (or -EINVAL, said),
+ * and its name into a sysfs page.
+ */
+int daxo_hmem_policy_parse(const char *val, size_t len);
+int daxo_hmem_policy_show(int policy, char *buf);
 
 #endif /* DAXO_HMEM_GLUE_H */

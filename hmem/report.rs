@@ -17,7 +17,7 @@
 //! range handed back to CXL (`hmem.N` unbound, a region created over it)
 //! shows its new holder.
 
-use crate::ffi::{self, bindings};
+use crate::abstraction::{dax, hmem_glue};
 use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Rejection};
 use kernel::{device::Device, fmt::Write, prelude::*};
 
@@ -44,17 +44,6 @@ fn key(dev: &Device) -> usize {
     core::ptr::from_ref(dev) as usize
 }
 
-mod raw {
-    // `struct device *`, passed through untouched (the bindgen type of
-    // `struct device` trips the improper_ctypes lint).
-    use kernel::ffi::{c_int, c_void};
-
-    extern "C" {
-        pub(super) fn daxo_hmem_report_add(dev: *mut c_void) -> c_int;
-        pub(super) fn daxo_hmem_report_remove(dev: *mut c_void);
-    }
-}
-
 /// Initialise the report's lock. Call once, from module init.
 pub(crate) fn init() {
     // SAFETY: Called once at module init, before any binding.
@@ -64,10 +53,8 @@ pub(crate) fn init() {
 /// Publish the report as the `ownership` attribute of `dev` (the
 /// `hmem_platform` device); it lists what [`record()`] last stored.
 pub(crate) fn publish(dev: &Device) -> Result {
-    // SAFETY: `dev` is a valid, bound device; the attribute is removed in
-    // `withdraw()` before the binding ends.
-    let rc = unsafe { raw::daxo_hmem_report_add(ffi::raw_device(dev).cast()) };
-    kernel::error::to_result(rc)
+    // Removed in `withdraw()` before the binding ends.
+    hmem_glue::report_add(dev)
 }
 
 /// Store a copy of `ledger` for the report of `dev`. On allocation failure
@@ -104,8 +91,7 @@ pub(crate) fn record(dev: &Device, ledger: &Ledger) {
 /// Remove the attribute of `dev` (waiting for readers) and forget its
 /// report.
 pub(crate) fn withdraw(dev: &Device) {
-    // SAFETY: As in `publish()`; removing an absent attribute is harmless.
-    unsafe { raw::daxo_hmem_report_remove(ffi::raw_device(dev).cast()) };
+    hmem_glue::report_remove(dev);
     let k = key(dev);
     let mut current = CURRENT.lock();
     let old = current
@@ -120,29 +106,13 @@ pub(crate) fn withdraw(dev: &Device) {
     drop(old_vec);
 }
 
-/// A `core::fmt::Write` into a sysfs page, truncating at its end.
-struct Page<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Write for Page<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let n = s.len().min(self.buf.len() - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
-    }
-}
-
 /// One report line for `entry`, decided under `policy`.
-fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
+fn line(out: &mut impl Write, entry: &Entry, policy: &str) -> core::fmt::Result {
     let r = entry.range;
     write!(out, "{:#x}-{:#x} ", r.start, r.end)?;
-    let holder = ffi::dax::holder_of(&r, core::ptr::null_mut(), None).map(|(h, _)| h);
+    let holder = dax::holder_of(&r, None, None).map(|(h, _)| h);
     match holder {
-        Some(Holder::Hmem(id)) => write!(out, "hmem.{id}")?,
-        Some(Holder::Cxl(id)) => write!(out, "region{id}")?,
+        Some(h) => out.write_fmt(fmt!("{h}"))?,
         None => out.write_str("none")?,
     }
     write!(out, " {policy} ")?;
@@ -161,30 +131,18 @@ fn line(out: &mut Page<'_>, entry: &Entry, policy: &str) -> core::fmt::Result {
     out.write_str("\n")
 }
 
-/// `show()` of the `ownership` attribute (hmem_glue.c): fill `buf` (one
-/// page) with the report of `dev`; returns its length.
-///
-/// # Safety
-///
-/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes; `dev`
-/// is only compared, never followed.
-#[no_mangle]
-pub(crate) unsafe extern "C" fn daxo_hmem_ownership_show(
-    dev: *const kernel::ffi::c_void,
-    buf: *mut u8,
-) -> isize {
-    // SAFETY: sysfs hands `show()` a zeroed, writable page (caller's duty).
-    let buf = unsafe { core::slice::from_raw_parts_mut(buf, bindings::PAGE_SIZE) };
-    let mut out = Page { buf, len: 0 };
+/// The report of `dev` (a key from the `ownership` attribute's `show()`,
+/// only compared), one line per range, into `out` until it is full.
+pub(crate) fn show(dev: usize, out: &mut impl Write) {
     let current = CURRENT.lock();
-    if let Some(snapshot) = current.iter().find(|s| s.dev == dev as usize) {
+    if let Some(snapshot) = current.iter().find(|s| s.dev == dev) {
         let policy = snapshot.policy.name();
         for e in snapshot.entries.iter() {
-            // Truncation is the only failure, and a page holds ~40 lines.
-            if line(&mut out, e, policy).is_err() {
+            // Running out of room is the only failure, and a page holds
+            // ~40 lines.
+            if line(out, e, policy).is_err() {
                 break;
             }
         }
     }
-    out.len as isize
 }

@@ -23,8 +23,10 @@
 //! (held by the driver core in probe and remove, taken by the work item),
 //! which also protects the resolver's state.
 
-use crate::ffi::{self, dax, device_lock::DeviceLocked, hmem_device::HmemDevice};
-use crate::glue;
+use crate::abstraction::{
+    dax, device_lock::DeviceLocked, hmem::soft_reserved_ranges, hmem_device::HmemDevice,
+    hmem_glue as glue, resource,
+};
 use crate::ownership::{self, claim, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
 use crate::region_teardown::{self, Surveyed};
 use crate::report;
@@ -200,8 +202,7 @@ impl Resolver {
         if !self.state(locked).at("taking the state")?.alive {
             return Ok(false);
         }
-        let ranges =
-            ffi::hmem::soft_reserved_ranges(locked).at("walking the Soft Reserved ranges")?;
+        let ranges = soft_reserved_ranges(locked).at("walking the Soft Reserved ranges")?;
         let cxl = glue::cxl_enabled();
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
@@ -218,11 +219,11 @@ impl Resolver {
         for sr in ranges.iter() {
             // HMAT lists System RAM targets too (C's
             // __hmem_register_device() skips them the same way).
-            if sr.range.is_valid() && !ffi::resource::is_soft_reserved(&sr.range) {
+            if sr.range.is_valid() && !resource::is_soft_reserved(&sr.range) {
                 dev_dbg!(dev, "{} is not Soft Reserved: ignored\n", sr.range);
                 continue;
             }
-            let meets = cxl && sr.range.is_valid() && ffi::resource::meets_cxl_window(&sr.range);
+            let meets = cxl && sr.range.is_valid() && resource::meets_cxl_window(&sr.range);
             if phase == Phase::Early && meets {
                 dev_dbg!(dev, "await CXL probe: {}\n", sr.range);
                 deferred = true;
@@ -416,7 +417,7 @@ impl Resolver {
         // Memory onlined earlier (through a DAX device since gone) may
         // still be System RAM: a DAX region over it would hand memory the
         // kernel uses to whoever maps the device.
-        if ffi::resource::intersects_system_ram(&range) {
+        if resource::intersects_system_ram(&range) {
             dev_warn!(
                 dev,
                 "{} is System RAM already (memory onlined earlier is still online): no HMEM \

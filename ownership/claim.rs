@@ -15,11 +15,22 @@ pub(crate) enum Holder {
     Cxl(i32),
 }
 
+impl Holder {
+    /// The owner it stands for: "HMEM" or "CXL".
+    pub(crate) const fn owner(&self) -> &'static str {
+        match self {
+            Self::Hmem(_) => "HMEM",
+            Self::Cxl(_) => "CXL",
+        }
+    }
+}
+
+/// The holder's device name: `hmem.<id>` or `region<id>`.
 impl kernel::fmt::Display for Holder {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
         match self {
-            Self::Hmem(id) => write!(f, "HMEM (hmem.{id})"),
-            Self::Cxl(id) => write!(f, "CXL (region{id})"),
+            Self::Hmem(id) => write!(f, "hmem.{id}"),
+            Self::Cxl(id) => write!(f, "region{id}"),
         }
     }
 }

@@ -54,11 +54,6 @@ impl Ledger {
         Ok(())
     }
 
-    /// Forget everything (a new resolution starts).
-    pub(crate) fn clear(&mut self) {
-        self.entries.clear();
-    }
-
     /// The decided ranges, in walk order.
     pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
@@ -67,14 +62,6 @@ impl Ledger {
     /// The entry of the range exactly `range`, if decided.
     pub(crate) fn find(&self, range: &PhysRange) -> Option<&Entry> {
         self.entries.iter().find(|e| e.range == *range)
-    }
-
-    /// The owner of any decided range that overlaps `range`.
-    pub(crate) fn owner_overlapping(&self, range: &PhysRange) -> Option<(Owner, PhysRange)> {
-        self.entries.iter().find_map(|e| match e.verdict {
-            Ok(d) if e.range.overlaps(range) => Some((d.owner, e.range)),
-            _ => None,
-        })
     }
 
     /// Give every range HMEM was to own that overlaps `region` back to

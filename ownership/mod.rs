@@ -13,12 +13,7 @@ pub(crate) mod ledger;
 pub(crate) mod policy;
 pub(crate) mod range;
 
-// Each crate that includes this module uses a part of it.
-#[allow(unused_imports)]
 pub(crate) use claim::{Holder, RegionError};
-#[allow(unused_imports)]
-pub(crate) use ledger::{Entry, Ledger, Summary};
-#[allow(unused_imports)]
-pub(crate) use policy::{decide, Decision, Facts, Owner, Policy, Reason, Rejection, Verdict};
-#[allow(unused_imports)]
+pub(crate) use ledger::{Entry, Ledger};
+pub(crate) use policy::{decide, Facts, Owner, Policy, Reason, Rejection, Verdict};
 pub(crate) use range::PhysRange;

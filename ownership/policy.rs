@@ -5,6 +5,15 @@
 use super::range::PhysRange;
 use kernel::prelude::*;
 
+// Containment is the policy's question (dax_cxl, which compiles
+// `range.rs` for its claims, never asks it).
+impl PhysRange {
+    /// Whether `other` lies entirely within this range.
+    pub(crate) const fn contains(&self, other: &PhysRange) -> bool {
+        self.is_valid() && other.is_valid() && self.start <= other.start && other.end <= self.end
+    }
+}
+
 /// How Soft Reserved ranges that meet a CXL window are shared out.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Policy {

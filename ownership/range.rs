@@ -22,13 +22,6 @@ impl PhysRange {
         Self { start, end }
     }
 
-    /// The range of `size` bytes at `start`, or `None` when it is empty or
-    /// runs past the end of the address space.
-    pub(crate) fn with_size(start: u64, size: u64) -> Option<Self> {
-        let end = start.checked_add(size.checked_sub(1)?)?;
-        Some(Self { start, end })
-    }
-
     /// Whether the range holds at least one byte.
     pub(crate) const fn is_valid(&self) -> bool {
         self.start <= self.end
@@ -42,11 +35,6 @@ impl PhysRange {
         } else {
             0
         }
-    }
-
-    /// Whether `other` lies entirely within this range.
-    pub(crate) const fn contains(&self, other: &PhysRange) -> bool {
-        self.is_valid() && other.is_valid() && self.start <= other.start && other.end <= self.end
     }
 
     /// Whether the two ranges share at least one byte.

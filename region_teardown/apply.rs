@@ -3,7 +3,7 @@
 //! Carry out the teardown [`super::select`] chooses.
 
 use super::{select::select, Outcome};
-use crate::ffi::cxl_region::{self, InUse, Region};
+use crate::abstraction::cxl_region::{self, InUse, Region};
 use crate::ownership::{Entry, PhysRange};
 use kernel::{device::Device, prelude::*};
 

@@ -14,6 +14,13 @@ pub(crate) const fn mib(n: u64) -> u64 {
     n << 20
 }
 
+/// The range of `size` bytes at `start`, or `None` when it is empty or
+/// runs past the end of the address space.
+pub(crate) fn with_size(start: u64, size: u64) -> Option<PhysRange> {
+    let end = start.checked_add(size.checked_sub(1)?)?;
+    Some(PhysRange::new(start, end))
+}
+
 /// The DAX alignment (PMD_SIZE on x86-64).
 const DAX_ALIGN: u64 = mib(2);
 

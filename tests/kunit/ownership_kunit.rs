@@ -6,8 +6,6 @@
 
 use kernel::prelude::*;
 
-// The tests use a part of the ownership API only.
-#[allow(dead_code, unused_imports)]
 #[path = "../../ownership/mod.rs"]
 mod ownership;
 
@@ -15,7 +13,6 @@ mod model;
 
 mod bench;
 
-#[allow(dead_code)]
 #[path = "../../cxl_dax/node.rs"]
 mod node;
 
@@ -40,9 +37,10 @@ impl kernel::Module for OwnershipKunit {
 
 #[kunit_tests(dax_ownership)]
 mod tests {
-    use super::model::{mib, Model, W0};
+    use super::model::{mib, with_size, Model, W0};
     use super::ownership::{
-        decide, Decision, Entry, Ledger, Owner, PhysRange, Policy, Reason, Rejection, Verdict,
+        decide, policy::Decision, Entry, Ledger, Owner, PhysRange, Policy, Reason, Rejection,
+        Verdict,
     };
     use kernel::prelude::*;
 
@@ -60,7 +58,7 @@ mod tests {
     });
 
     fn r(start: u64, size: u64) -> PhysRange {
-        PhysRange::with_size(start, size).unwrap()
+        with_size(start, size).unwrap()
     }
 
     /// Decide `sr` on a platform with one 4 GiB window at W0 and `regions`.
@@ -180,8 +178,8 @@ mod tests {
         let v = run_both(&sr, &[r(W0, mib(256))]);
         assert_eq!(v[0], Err(Rejection::Degenerate));
         assert_eq!(v[1], CXL);
-        assert!(PhysRange::with_size(W0, 0).is_none());
-        assert!(PhysRange::with_size(u64::MAX, 2).is_none());
+        assert!(with_size(W0, 0).is_none());
+        assert!(with_size(u64::MAX, 2).is_none());
     }
 
     #[test]
@@ -373,6 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_owners_and_reasons() {
+        use super::ownership::Holder;
+        assert_eq!(Holder::Hmem(1).owner(), "HMEM");
+        assert_eq!(Holder::Cxl(0).owner(), "CXL");
+        assert_eq!(
+            Reason::OutsideCxlWindows.describe(),
+            "outside every CXL window"
+        );
+        assert_eq!(
+            Reason::ContainedByRegion.describe(),
+            "contained by a committed CXL region"
+        );
+    }
+
+    #[test]
     fn ledger_summary_and_lookup() {
         let sr = [
             r(W0, mib(256)),
@@ -386,14 +399,11 @@ mod tests {
         }
         let s = ledger.summary();
         assert_eq!((s.ranges, s.cxl, s.hmem, s.rejected), (3, 1, 1, 1));
-        assert_eq!(
-            ledger.owner_overlapping(&r(W0 + mib(600), mib(2))),
-            Some((Owner::Hmem, sr[1]))
-        );
-        assert_eq!(ledger.owner_overlapping(&r(W0 + mib(300), mib(2))), None);
+        assert_eq!(ledger.policy(), Policy::PerRange);
+        assert_eq!(ledger.entries().len(), 3);
+        assert_eq!(ledger.find(&sr[1]).map(|e| e.verdict), Some(v[1]));
         assert!(ledger.find(&sr[0]).is_some());
-        ledger.clear();
-        assert!(ledger.entries().is_empty());
+        assert!(ledger.find(&r(W0 + mib(300), mib(2))).is_none());
     }
 
     #[test]

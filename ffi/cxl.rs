@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! CXL bus drivers of `cxl_dax_region` devices.
+//!
+//! C header: [`drivers/cxl/cxl.h`](srctree/drivers/cxl/cxl.h)
+//!
+//! The kernel crate has no CXL bus abstraction. This one is written as
+//! `rust/kernel/platform.rs` is (a [`Driver`] trait, a callback adapter,
+//! a registration undone on drop), for the one device type a DAX driver
+//! binds, with two differences:
+//!
+//! - no `driver::Registration`: it attaches a post-unbind callback that
+//!   takes the device's driver data for the Rust driver's, while the DAX
+//!   core keeps its `struct dax_region` there (`alloc_dax_region()`). A
+//!   [`Driver`] keeps nothing in driver data; what its probe sets up lives
+//!   in devres;
+//! - the owner chooses when to register ([`Registration::register`]), so
+//!   that `dax_cxl` can wait for `dax_hmem`'s decision first.
+
+use super::bindings;
+use crate::ownership::PhysRange;
+use core::{
+    marker::PhantomData,
+    ptr::NonNull,
+    sync::atomic::{AtomicU8, Ordering},
+};
+use kernel::{
+    device::{Core, Device},
+    error::from_result,
+    prelude::*,
+    types::Opaque,
+    ThisModule,
+};
+
+// A driver's module alias, MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION), is
+// spelled "cxl:t8*" in its `module!`.
+const _: () = assert!(bindings::CXL_DEVICE_DAX_REGION == 8);
+
+/// A `cxl_dax_region` device, in a bus callback of its driver.
+///
+/// # Invariants
+///
+/// `raw` is the valid `struct cxl_dax_region` that embeds `dev`, and its
+/// `cxlr` the valid CXL region that is its parent, for `'a`.
+pub(crate) struct DaxRegion<'a> {
+    dev: &'a Device<Core<'a>>,
+    raw: NonNull<bindings::cxl_dax_region>,
+}
+
+impl<'a> DaxRegion<'a> {
+    /// The device, with the proof that its bus callback is running.
+    pub(crate) fn device(&self) -> &'a Device<Core<'a>> {
+        self.dev
+    }
+
+    /// The host physical address range of the CXL region.
+    pub(crate) fn range(&self) -> PhysRange {
+        // SAFETY: `raw` is valid (type invariant); the range is fixed while
+        // the device exists.
+        let r = unsafe { (*self.raw.as_ptr()).hpa_range };
+        PhysRange::new(r.start, r.end)
+    }
+
+    /// The id of the CXL region (`regionN`).
+    pub(crate) fn region_id(&self) -> i32 {
+        // SAFETY: `raw` and its region are valid (type invariant).
+        unsafe { (*(*self.raw.as_ptr()).cxlr).id }
+    }
+}
+
+/// A driver of `cxl_dax_region` devices (`CXL_DEVICE_DAX_REGION`).
+///
+/// It probes asynchronously and, as C's, has no `bind`/`unbind` files in
+/// sysfs.
+pub(crate) trait Driver {
+    /// The driver's name.
+    const NAME: &'static CStr;
+
+    /// Bind `region`. What it sets up must live in devres of its device,
+    /// which has no driver data of the Rust driver's.
+    fn probe(region: &DaxRegion<'_>) -> Result;
+}
+
+/// Not registered.
+const IDLE: u8 = 0;
+/// A [`Registration::register`] is running.
+const BUSY: u8 = 1;
+/// Registered.
+const REGISTERED: u8 = 2;
+
+/// The `struct cxl_driver` of `T`, registered when its owner says so and
+/// unregistered on drop.
+///
+/// # Invariants
+///
+/// `drv` is registered with the CXL bus exactly when `state` is
+/// [`REGISTERED`]; it stays pinned for as long as it is.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<T: Driver> {
+    #[pin]
+    drv: Opaque<bindings::cxl_driver>,
+    module: &'static ThisModule,
+    modname: &'static CStr,
+    state: AtomicU8,
+    _driver: PhantomData<T>,
+}
+
+// SAFETY: The C structure is only handed to the CXL bus, whose
+// registration and unregistration may run on any thread; `state` orders
+// the two.
+unsafe impl<T: Driver> Send for Registration<T> {}
+// SAFETY: As above; `register` through a shared reference is serialised
+// by `state`.
+unsafe impl<T: Driver> Sync for Registration<T> {}
+
+impl<T: Driver> Registration<T> {
+    /// The driver of `module` (named `modname`), not registered yet.
+    pub(crate) fn new(module: &'static ThisModule, modname: &'static CStr) -> impl PinInit<Self> {
+        pin_init!(Self {
+            drv <- Opaque::ffi_init(|ptr: *mut bindings::cxl_driver| {
+                // SAFETY: `ffi_init` gives a pointer valid for writes.
+                unsafe {
+                    ptr.write(bindings::cxl_driver {
+                        name: T::NAME.as_char_ptr(),
+                        probe: Some(Self::probe_callback),
+                        id: bindings::CXL_DEVICE_DAX_REGION as i32,
+                        ..Default::default()
+                    });
+                    (*ptr).drv.suppress_bind_attrs = true;
+                    (*ptr).drv.probe_type = bindings::probe_type_PROBE_PREFER_ASYNCHRONOUS;
+                }
+            }),
+            module,
+            modname,
+            state: AtomicU8::new(IDLE),
+            _driver: PhantomData,
+        })
+    }
+
+    /// Register the driver; `EBUSY` if it is registered already.
+    pub(crate) fn register(&self) -> Result {
+        self.state
+            .compare_exchange(IDLE, BUSY, Ordering::Acquire, Ordering::Relaxed)
+            .map_err(|_| EBUSY)?;
+        // SAFETY: `drv` is pinned in `self` and filled in by `new`; `BUSY`
+        // keeps any other registration out, and it is unregistered before
+        // `self` is dropped.
+        let rc = unsafe {
+            bindings::__cxl_driver_register(
+                self.drv.get(),
+                self.module.as_ptr(),
+                self.modname.as_char_ptr(),
+            )
+        };
+        // INVARIANT: `REGISTERED` only once the bus has the driver.
+        let state = if rc == 0 { REGISTERED } else { IDLE };
+        self.state.store(state, Ordering::Release);
+        kernel::error::to_result(rc)
+    }
+
+    extern "C" fn probe_callback(dev: *mut bindings::device) -> kernel::ffi::c_int {
+        // SAFETY: The CXL bus calls probe with a valid device, alive and
+        // locked for the duration of the call.
+        let dev = unsafe { &*dev.cast::<Device<Core<'_>>>() };
+        from_result(|| {
+            // SAFETY: The driver's `id` makes the bus match only devices of
+            // type CXL_DEVICE_DAX_REGION, which to_cxl_dax_region() accepts.
+            let raw = unsafe { bindings::to_cxl_dax_region(super::raw_device(dev)) };
+            // INVARIANT: A cxl_dax_region embeds its device, and holds a
+            // reference on its region, for as long as the device exists.
+            let region = DaxRegion {
+                dev,
+                raw: NonNull::new(raw).ok_or(ENODEV)?,
+            };
+            T::probe(&region)?;
+            Ok(0)
+        })
+    }
+}
+
+#[pinned_drop]
+impl<T: Driver> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // No `register` runs: dropping takes the only reference.
+        if self.state.load(Ordering::Acquire) == REGISTERED {
+            // SAFETY: Registered (type invariant), and unregistered once.
+            unsafe { bindings::cxl_driver_unregister(self.drv.get()) };
+        }
+    }
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The driver of `hmem.N` platform devices, one per Soft Reserved range
+//! HMEM owns ([`super::hmem_device`]).
+//!
+//! Written as `rust/kernel/platform.rs` is, but without
+//! `driver::Registration` and `platform::Driver`: they keep the Rust
+//! driver's data in the device's driver data and take it back after
+//! unbind, while the DAX core keeps its `struct dax_region` there
+//! (`alloc_dax_region()`). A [`Driver`] keeps nothing in driver data; what
+//! its probe sets up lives in devres.
+
+use super::bindings;
+use crate::ownership::PhysRange;
+use core::marker::PhantomData;
+use kernel::{
+    device::{Core, Device},
+    error::from_result,
+    prelude::*,
+    str::CStr,
+    types::Opaque,
+    ThisModule,
+};
+
+/// The name of the driver and of its devices (`hmem.N`).
+pub(crate) const NAME: &CStr = c"hmem";
+
+/// An `hmem.N` device in its driver's probe, with the range it stands for.
+pub(crate) struct HmemRange<'a> {
+    dev: &'a Device<Core<'a>>,
+    id: i32,
+    range: PhysRange,
+    target_node: i32,
+}
+
+impl<'a> HmemRange<'a> {
+    /// The device, with the proof that its bus callback is running.
+    pub(crate) fn device(&self) -> &'a Device<Core<'a>> {
+        self.dev
+    }
+
+    /// The device's id, a memregion id (`hmem.<id>`).
+    pub(crate) fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// The Soft Reserved range.
+    pub(crate) fn range(&self) -> PhysRange {
+        self.range
+    }
+
+    /// The NUMA node firmware gave the range.
+    pub(crate) fn target_node(&self) -> i32 {
+        self.target_node
+    }
+}
+
+/// A driver of `hmem.N` devices.
+pub(crate) trait Driver {
+    /// Bind `hmem`. What it sets up must live in devres of its device,
+    /// which has no driver data of the Rust driver's.
+    fn probe(hmem: &HmemRange<'_>) -> Result;
+}
+
+/// The registered `struct platform_driver` of `T`, unregistered on drop.
+///
+/// # Invariants
+///
+/// `drv` is registered with the platform bus, and pinned, for as long as
+/// `self` exists.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Registration<T: Driver> {
+    #[pin]
+    drv: Opaque<bindings::platform_driver>,
+    _driver: PhantomData<T>,
+}
+
+// SAFETY: Registration and unregistration may happen on any thread, and no
+// method gives access to the C structure.
+unsafe impl<T: Driver> Send for Registration<T> {}
+// SAFETY: As above.
+unsafe impl<T: Driver> Sync for Registration<T> {}
+
+impl<T: Driver> Registration<T> {
+    /// Register the driver of `module`, binding `hmem.N` devices by name.
+    pub(crate) fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            drv <- Opaque::try_ffi_init(|ptr: *mut bindings::platform_driver| {
+                // SAFETY: `try_ffi_init` gives a pointer valid for writes; the
+                // structure stays pinned until `drop` unregisters it.
+                unsafe {
+                    ptr.write(bindings::platform_driver::default());
+                    (*ptr).driver.name = NAME.as_char_ptr();
+                    (*ptr).probe = Some(Self::probe_callback);
+                    // INVARIANT: Registered on success, else `self` is not made.
+                    kernel::error::to_result(bindings::__platform_driver_register(
+                        ptr,
+                        module.as_ptr(),
+                        NAME.as_char_ptr(),
+                    ))
+                }
+            }),
+            _driver: PhantomData,
+        })
+    }
+
+    extern "C" fn probe_callback(pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
+        // SAFETY: The platform bus calls probe with a valid device, alive
+        // and locked for the duration of the call.
+        let (dev, name, id, info) = unsafe {
+            (
+                &*(&raw mut (*pdev).dev).cast::<Device<Core<'_>>>(),
+                CStr::from_char_ptr((*pdev).name),
+                (*pdev).id,
+                (*pdev).dev.platform_data.cast::<bindings::memregion_info>(),
+            )
+        };
+        from_result(|| {
+            // A device another driver's was bound to by driver_override
+            // has another name.
+            if name != NAME || info.is_null() {
+                dev_err!(dev, "not an hmem device: no memregion_info\n");
+                return Err(EINVAL);
+            }
+            // SAFETY: Platform devices named `hmem` come from dax_hmem alone
+            // (`HmemDevice::register`), with a `struct memregion_info` as
+            // their data, which lives as long as the device.
+            let (range, target_node) = unsafe {
+                (
+                    PhysRange::new((*info).range.start, (*info).range.end),
+                    (*info).target_node,
+                )
+            };
+            T::probe(&HmemRange {
+                dev,
+                id,
+                range,
+                target_node,
+            })?;
+            Ok(0)
+        })
+    }
+}
+
+#[pinned_drop]
+impl<T: Driver> PinnedDrop for Registration<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: Registered (type invariant), and unregistered once.
+        unsafe { bindings::platform_driver_unregister(self.drv.get()) };
+    }
+}

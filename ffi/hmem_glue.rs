@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The C glue of dax_hmem (`hmem/hmem_glue.c`, declared in
+//! `hmem/hmem_glue.h`), behind safe functions.
+//!
+//! The glue holds only what the Linux 7.3 kernel crate cannot do: module
+//! parameters with sysfs permissions and a parser of names, an allocated
+//! ordered workqueue, a device attribute, a late initcall, and the two
+//! calls bindgen cannot bind (`request_module()` is a variadic macro,
+//! `cxl_region_contains_resource()` a static inline stub when CXL is off).
+
+use super::bindings::workqueue_struct;
+use crate::ownership::{PhysRange, Policy};
+use kernel::{
+    device::Device,
+    fmt::Write,
+    page::PAGE_SIZE,
+    prelude::*,
+    str::{BStr, Formatter},
+    workqueue::Queue,
+};
+
+mod raw {
+    use super::workqueue_struct;
+    // `struct device *` as `void *`: the bindgen type of `struct device`
+    // trips the improper_ctypes lint.
+    use kernel::ffi::c_void;
+
+    extern "C" {
+        pub(super) fn daxo_hmem_region_idle() -> bool;
+        pub(super) fn daxo_hmem_policy() -> kernel::ffi::c_int;
+        pub(super) fn daxo_hmem_wq_create() -> *mut workqueue_struct;
+        pub(super) fn daxo_hmem_wq_destroy();
+        pub(super) fn daxo_hmem_wq() -> *mut workqueue_struct;
+        pub(super) fn daxo_hmem_request_cxl_modules();
+        pub(super) fn daxo_hmem_cxl_enabled() -> bool;
+        pub(super) fn daxo_cxl_region_contains(start: u64, end: u64) -> bool;
+        pub(super) fn daxo_hmem_wait_for_cxl_probe();
+        pub(super) fn daxo_hmem_report_add(dev: *mut c_void) -> kernel::ffi::c_int;
+        pub(super) fn daxo_hmem_report_remove(dev: *mut c_void);
+    }
+}
+
+/// The `region_idle` parameter: create regions without devices, not for kmem.
+pub(crate) fn region_idle() -> bool {
+    // SAFETY: Reads a module parameter; no preconditions.
+    unsafe { raw::daxo_hmem_region_idle() }
+}
+
+/// The default of the `ownership` parameter (Kconfig).
+const DEFAULT_POLICY: Policy = if cfg!(CONFIG_DEV_DAX_HMEM_RUST_STRICT) {
+    Policy::Strict
+} else {
+    Policy::PerRange
+};
+
+/// The glue's value of `policy`, as the parameter stores it.
+const fn policy_value(policy: Policy) -> kernel::ffi::c_int {
+    match policy {
+        Policy::PerRange => 0,
+        Policy::Strict => 1,
+    }
+}
+
+/// The policy the glue's `value` stands for: -1, as never set, is the
+/// default.
+const fn policy_of(value: kernel::ffi::c_int) -> Policy {
+    match value {
+        0 => Policy::PerRange,
+        1 => Policy::Strict,
+        _ => DEFAULT_POLICY,
+    }
+}
+
+/// The `ownership` parameter (read-only after load).
+pub(crate) fn policy() -> Policy {
+    // SAFETY: Reads a module parameter; no preconditions.
+    policy_of(unsafe { raw::daxo_hmem_policy() })
+}
+
+/// `set()` of the `ownership` parameter: the value of the policy named
+/// `val` (a trailing newline aside), or -EINVAL after one line saying so.
+///
+/// # Safety
+///
+/// `val` must be valid for reads of `len` bytes, as the parameter parser
+/// passes.
+#[no_mangle]
+unsafe extern "C" fn daxo_hmem_policy_parse(val: *const u8, len: usize) -> kernel::ffi::c_int {
+    // SAFETY: Caller's duty.
+    let val = unsafe { core::slice::from_raw_parts(val, len) };
+    let name = val.strip_suffix(b"\n").unwrap_or(val);
+    match Policy::from_name(name) {
+        Some(p) => policy_value(p),
+        None => {
+            pr_err!(
+                "unknown ownership policy '{}': use 'per-range' or 'strict'\n",
+                BStr::from_bytes(val)
+            );
+            EINVAL.to_errno()
+        }
+    }
+}
+
+/// `get()` of the `ownership` parameter: the name of the policy `value`
+/// stands for, into the page `buf`; its length.
+///
+/// # Safety
+///
+/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes.
+#[no_mangle]
+unsafe extern "C" fn daxo_hmem_policy_show(
+    value: kernel::ffi::c_int,
+    buf: *mut u8,
+) -> kernel::ffi::c_int {
+    // SAFETY: Caller's duty.
+    let page = unsafe { core::slice::from_raw_parts_mut(buf, PAGE_SIZE) };
+    let mut out = Formatter::new(page);
+    // A name fits in a page.
+    let _ = writeln!(out, "{}", policy_of(value).name());
+    out.bytes_written() as kernel::ffi::c_int
+}
+
+/// Whether a CXL DAX driver is configured, so that ranges meeting CXL
+/// windows are worth waiting for.
+pub(crate) fn cxl_enabled() -> bool {
+    // SAFETY: A compile-time answer; no preconditions.
+    unsafe { raw::daxo_hmem_cxl_enabled() }
+}
+
+/// Load cxl_acpi and cxl_pci, so that CXL discovery starts before the
+/// Soft Reserved ranges are looked at.
+pub(crate) fn request_cxl_modules() {
+    // SAFETY: Called from module init, where request_module() may sleep.
+    unsafe { raw::daxo_hmem_request_cxl_modules() }
+}
+
+/// Whether one committed CXL region contains all of `range`.
+pub(crate) fn cxl_region_contains(range: &PhysRange) -> bool {
+    // SAFETY: Takes the CXL region lock itself; any range is valid.
+    unsafe { raw::daxo_cxl_region_contains(range.start, range.end) }
+}
+
+/// Wait until CXL has had its chance to probe: device probing quiet and,
+/// built in, every initcall run first (drivers/cxl initialises after
+/// drivers/dax, so its drivers are not even registered when this module's
+/// work first runs).
+pub(crate) fn wait_for_cxl_probe() {
+    // SAFETY: Called from a work item, holding no lock; it may sleep.
+    unsafe { raw::daxo_hmem_wait_for_cxl_probe() }
+}
+
+/// Ownership of the module's ordered workqueue, which
+/// `dax_hmem_flush_work()` flushes; the glue keeps the pointer.
+pub(crate) struct HmemQueue {
+    _private: (),
+}
+
+impl HmemQueue {
+    /// Allocate the queue (once, at module init).
+    pub(crate) fn new() -> kernel::error::Result<Self> {
+        // SAFETY: Called once, from module init.
+        let wq = unsafe { raw::daxo_hmem_wq_create() };
+        if wq.is_null() {
+            return Err(kernel::error::code::ENOMEM);
+        }
+        Ok(Self { _private: () })
+    }
+}
+
+/// The module's queue, to enqueue work items on.
+///
+/// # Safety
+///
+/// The caller is a callback of one of this module's drivers (a probe),
+/// and does not keep the reference past its return. Such callbacks run
+/// only while the drivers are registered, which is while the queue exists:
+/// it is made before the drivers are registered and destroyed after they
+/// are unregistered. Before module init and after exit the glue's pointer
+/// is NULL.
+pub(crate) unsafe fn queue() -> &'static Queue {
+    // SAFETY: By the caller's promise the queue exists, and is not
+    // destroyed before the caller returns.
+    unsafe { Queue::from_raw(raw::daxo_hmem_wq()) }
+}
+
+impl Drop for HmemQueue {
+    fn drop(&mut self) {
+        // SAFETY: Destroys the queue `new` made, after flushing what is on
+        // it; nothing enqueues after the drivers are unregistered.
+        unsafe { raw::daxo_hmem_wq_destroy() };
+    }
+}
+
+/// Add the read-only `ownership` attribute to `dev`; its `show()` calls
+/// `daxo_hmem_ownership_show()` (the report, in Rust).
+pub(crate) fn report_add(dev: &Device) -> kernel::error::Result {
+    // SAFETY: `dev` is valid; the attribute is removed by `report_remove`
+    // before the caller's binding of `dev` ends.
+    kernel::error::to_result(unsafe { raw::daxo_hmem_report_add(super::raw_device(dev).cast()) })
+}
+
+/// Remove the `ownership` attribute of `dev`, waiting for its readers;
+/// harmless when it is absent.
+pub(crate) fn report_remove(dev: &Device) {
+    // SAFETY: `dev` is valid.
+    unsafe { raw::daxo_hmem_report_remove(super::raw_device(dev).cast()) };
+}
+
+/// `show()` of the `ownership` attribute (hmem_glue.c): the report of
+/// `dev` (`crate::report::show()`) into the page `buf`; its length.
+///
+/// # Safety
+///
+/// `buf` must be a writable page (PAGE_SIZE bytes), as sysfs passes; `dev`
+/// is only compared, never followed.
+#[no_mangle]
+unsafe extern "C" fn daxo_hmem_ownership_show(
+    dev: *const kernel::ffi::c_void,
+    buf: *mut u8,
+) -> isize {
+    // SAFETY: sysfs hands `show()` a writable page (caller's duty).
+    let page = unsafe { core::slice::from_raw_parts_mut(buf, PAGE_SIZE) };
+    let mut out = Formatter::new(page);
+    crate::report::show(dev as usize, &mut out);
+    // What did not fit was counted but not written.
+    out.bytes_written().min(PAGE_SIZE) as isize
+}
