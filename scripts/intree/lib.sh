@@ -8,26 +8,49 @@ daxo_driver_files() {
 	git -C "$DAXO_TOP" ls-files | grep -Ev '^(scripts/|\.ci/|Makefile$|README\.md$|\.gitignore$)'
 }
 
-# Fixed identity and dates: the same sources give the same series.
+# Who the series is from: the git identity of whoever runs it (user.name
+# and user.email of the project's checkout), else a placeholder, said once.
+daxo_identity() {
+	[ -z "${DAXO_AUTHOR_NAME:-}" ] || return 0
+	DAXO_AUTHOR_NAME=$(git -C "$DAXO_TOP" config user.name || true)
+	DAXO_AUTHOR_EMAIL=$(git -C "$DAXO_TOP" config user.email || true)
+	if [ -z "$DAXO_AUTHOR_NAME" ] || [ -z "$DAXO_AUTHOR_EMAIL" ]; then
+		DAXO_AUTHOR_NAME="dax-ownership developers"
+		DAXO_AUTHOR_EMAIL="dax-ownership@localhost"
+		echo "[patches] no git user.name/user.email: the series is from" \
+			"$DAXO_AUTHOR_NAME <$DAXO_AUTHOR_EMAIL>" >&2
+	fi
+	export DAXO_AUTHOR_NAME DAXO_AUTHOR_EMAIL
+}
+
+# That identity and fixed dates: the same sources, run by the same person,
+# give the same series.
 daxo_git() {
-	GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-dax-ownership developers} \
-	GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-dax-ownership@localhost} \
-	GIT_COMMITTER_NAME="dax-ownership developers" GIT_COMMITTER_EMAIL="dax-ownership@localhost" \
+	daxo_identity
+	GIT_AUTHOR_NAME=$DAXO_AUTHOR_NAME GIT_AUTHOR_EMAIL=$DAXO_AUTHOR_EMAIL \
+	GIT_COMMITTER_NAME=$DAXO_AUTHOR_NAME GIT_COMMITTER_EMAIL=$DAXO_AUTHOR_EMAIL \
 	GIT_AUTHOR_DATE="2026-11-24T12:00:00+0000" GIT_COMMITTER_DATE="2026-11-24T12:00:00+0000" \
 		git -c core.autocrlf=false -c commit.gpgsign=false -c format.signoff=false "$@"
 }
 
-# daxo_am PATCH: commit a mail-format patch (From:, Subject:, message,
-# diff) like `git am`, with the fixed dates of daxo_git.
+# daxo_signoff: a commit message on stdin, its Signed-off-by lines that
+# identity's.
+daxo_signoff() {
+	daxo_identity
+	awk -v by="Signed-off-by: $DAXO_AUTHOR_NAME <$DAXO_AUTHOR_EMAIL>" \
+		'/^Signed-off-by: /{ print by; next } { print }'
+}
+
+# daxo_am PATCH: commit a mail-format patch (Subject:, message, diff) like
+# `git am`, as daxo_git's identity and dates (its own From: and
+# Signed-off-by are placeholders).
 daxo_am() {
 	local info msg patch subject
 	info=$(mktemp) msg=$(mktemp) patch=$(mktemp)
 	git mailinfo "$msg" "$patch" < "$1" > "$info" &&
 		git apply --index "$patch" &&
 		subject=$(sed -n 's/^Subject: //p' "$info") &&
-		{ echo "$subject"; echo; cat "$msg"; } |
-		GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$info") \
-		GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$info") \
+		{ echo "$subject"; echo; cat "$msg"; } | daxo_signoff |
 		daxo_git commit -q -F - ||
 		{ rm -f "$info" "$msg" "$patch"; return 1; }
 	rm -f "$info" "$msg" "$patch"
@@ -40,6 +63,7 @@ daxo_am() {
 daxo_series() {
 	local src=$1 out=$2 repo f kver
 	local helpers glue
+	daxo_identity
 	helpers=$(ls "$DAXO_TOP"/scripts/patches/*.patch 2>/dev/null || true)
 	glue=$DAXO_TOP/scripts/intree/kconfig-glue.patch
 	kver=$(make -s -C "$src" kernelversion)
@@ -63,10 +87,11 @@ daxo_series() {
 			install -D -m644 "$DAXO_TOP/$f" "drivers/dax/ownership/$f"
 		done
 		python3 - <<'PY'
-import re
+import os
 s = open("MAINTAINERS").read()
+who = f"{os.environ['DAXO_AUTHOR_NAME']} <{os.environ['DAXO_AUTHOR_EMAIL']}>"
 entry = ("DEVICE DIRECT ACCESS (DAX) [Rust dax_hmem, dax_cxl]\n"
-         "M:\tdax-ownership developers <dax-ownership@localhost>\n"
+         f"M:\t{who}\n"
          "L:\tnvdimm@lists.linux.dev\n"
          "L:\tlinux-cxl@vger.kernel.org\n"
          "L:\trust-for-linux@vger.kernel.org\n"
@@ -77,7 +102,7 @@ assert anchor in s, "MAINTAINERS: no fsdev_dax entry to follow"
 open("MAINTAINERS", "w").write(s.replace(anchor, anchor + entry, 1))
 PY
 		daxo_git add -A
-		daxo_git commit -q -F - <<'MSG'
+		daxo_signoff <<'MSG' | daxo_git commit -q -F -
 dax: add Rust implementations of dax_hmem and dax_cxl
 
 Firmware on CXL platforms marks CXL memory Soft Reserved, and two
