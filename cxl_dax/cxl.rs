@@ -46,7 +46,7 @@ module! {
     authors: ["dax-ownership developers"],
     description: "CXL DAX: direct access to CXL regions",
     license: "GPL",
-    // MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION); checked in registration.rs.
+    // MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION); checked in ffi/cxl.rs.
     alias: ["cxl:t8*"],
     imports_ns: ["CXL"],
 }

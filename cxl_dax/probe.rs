@@ -30,6 +30,6 @@ impl cxl::Driver for CxlDaxRegionDriver {
             memmap_on_memory: true,
             rival: Rival::Hmem,
         };
-        dax::create_or_report(region.device(), &spec)
+        dax::create_or_report(region, &spec)
     }
 }

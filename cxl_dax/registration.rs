@@ -21,8 +21,7 @@ use kernel::{
     workqueue::{self, Work, WorkItem},
 };
 
-/// The driver and the work item that registers it. The driver is
-/// unregistered when the last reference goes, after [`Registration::stop`].
+/// The driver and the work item that registers it.
 #[pin_data]
 pub(crate) struct Registration {
     #[pin]
@@ -42,7 +41,10 @@ impl WorkItem for Registration {
         // Soft Reserved ownership is stable from here on.
         hmem_decision::wait();
         if let Err(e) = this.driver.register() {
-            pr_err!("cannot register the cxl_dax_region driver: {:?}\n", e);
+            pr_err!(
+                "cannot register the cxl_dax_region driver: {}\n",
+                e.to_errno()
+            );
         }
     }
 }
@@ -52,7 +54,10 @@ impl Registration {
     pub(crate) fn start(module: &'static ThisModule) -> Result<Arc<Self>> {
         let this = Arc::pin_init(
             pin_init!(Self {
-                driver <- cxl::Registration::new(module, c"dax_cxl"),
+                driver <- cxl::Registration::new(
+                    module,
+                    <crate::DaxCxlModule as kernel::ModuleMetadata>::NAME,
+                ),
                 work <- new_work!("dax_cxl::Registration::work"),
             }),
             GFP_KERNEL,
@@ -63,8 +68,9 @@ impl Registration {
     }
 
     /// Wait until the registration work has finished running (it is never
-    /// queued again).
+    /// queued again), then unregister the driver if it registered.
     pub(crate) fn stop(&self) {
         wq::flush(&self.work);
+        self.driver.unregister();
     }
 }

@@ -48,11 +48,6 @@ pub(crate) struct DaxRegion<'a> {
 }
 
 impl<'a> DaxRegion<'a> {
-    /// The device, with the proof that its bus callback is running.
-    pub(crate) fn device(&self) -> &'a Device<Core<'a>> {
-        self.dev
-    }
-
     /// The host physical address range of the CXL region.
     pub(crate) fn range(&self) -> PhysRange {
         // SAFETY: `raw` is valid (type invariant); the range is fixed while
@@ -65,6 +60,14 @@ impl<'a> DaxRegion<'a> {
     pub(crate) fn region_id(&self) -> i32 {
         // SAFETY: `raw` and its region are valid (type invariant).
         unsafe { (*(*self.raw.as_ptr()).cxlr).id }
+    }
+}
+
+// SAFETY: `dev` is bound to a `Registration`'s driver, which keeps nothing
+// in driver data (see the module documentation).
+unsafe impl super::dax::Host for DaxRegion<'_> {
+    fn host(&self) -> &Device<kernel::device::Bound> {
+        self.dev
     }
 }
 
@@ -143,8 +146,8 @@ impl<T: Driver> Registration<T> {
             .compare_exchange(IDLE, BUSY, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
         // SAFETY: `drv` is pinned in `self` and filled in by `new`; `BUSY`
-        // keeps any other registration out, and it is unregistered before
-        // `self` is dropped.
+        // keeps any other registration out, and `unregister` or the drop of
+        // `self` unregisters it.
         let rc = unsafe {
             bindings::__cxl_driver_register(
                 self.drv.get(),
@@ -158,9 +161,25 @@ impl<T: Driver> Registration<T> {
         kernel::error::to_result(rc)
     }
 
+    /// Unregister the driver if it is registered (its devices unbind).
+    pub(crate) fn unregister(&self) {
+        if self
+            .state
+            .compare_exchange(REGISTERED, BUSY, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            // SAFETY: Registered (type invariant); `BUSY` keeps any other
+            // (un)registration out meanwhile.
+            unsafe { bindings::cxl_driver_unregister(self.drv.get()) };
+            // INVARIANT: No longer registered.
+            self.state.store(IDLE, Ordering::Release);
+        }
+    }
+
     extern "C" fn probe_callback(dev: *mut bindings::device) -> kernel::ffi::c_int {
-        // SAFETY: The CXL bus calls probe with a valid device, alive and
-        // locked for the duration of the call.
+        // SAFETY: cxl_bus_probe() passes the device really_probe() probes:
+        // valid, its driver set to this one and its lock held by the driver
+        // core for the duration of the call.
         let dev = unsafe { &*dev.cast::<Device<Core<'_>>>() };
         from_result(|| {
             // SAFETY: The driver's `id` makes the bus match only devices of
@@ -181,10 +200,7 @@ impl<T: Driver> Registration<T> {
 #[pinned_drop]
 impl<T: Driver> PinnedDrop for Registration<T> {
     fn drop(self: Pin<&mut Self>) {
-        // No `register` runs: dropping takes the only reference.
-        if self.state.load(Ordering::Acquire) == REGISTERED {
-            // SAFETY: Registered (type invariant), and unregistered once.
-            unsafe { bindings::cxl_driver_unregister(self.drv.get()) };
-        }
+        // No (un)registration runs: dropping takes the only reference.
+        self.unregister();
     }
 }

@@ -47,14 +47,23 @@ pub(crate) struct RegionSpec {
     pub(crate) rival: Rival,
 }
 
-/// Create the DAX region for `dev` and its first device.
+/// A device a DAX region can be created for: bound, in its driver's probe,
+/// and with no driver data, since the DAX core keeps the region there.
 ///
-/// `dev` must have no driver data: the DAX core keeps the region there, and
-/// releases both through devres when `dev` unbinds.
-pub(crate) fn create(
-    dev: &Device<Bound>,
-    spec: &RegionSpec,
-) -> core::result::Result<(), RegionError> {
+/// # Safety
+///
+/// [`Host::host`] returns a device bound to a driver that keeps nothing in
+/// its driver data (no kernel crate `driver::Registration`, whose
+/// post-unbind callback would take the DAX core's region for its own).
+pub(crate) unsafe trait Host {
+    /// The device.
+    fn host(&self) -> &Device<Bound>;
+}
+
+/// Create the DAX region for `host` and its first device; devres releases
+/// both when the device unbinds.
+pub(crate) fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
+    let dev = host.host();
     let r = spec.range;
     if !claim::is_aligned(&r, ALIGN) {
         return Err(RegionError::Misaligned);
@@ -74,8 +83,8 @@ pub(crate) fn create(
     } else {
         0
     };
-    // SAFETY: `dev` is a valid, bound device with no driver data (caller's
-    // duty; the DAX core sets it); `range` is read during the call only.
+    // SAFETY: `dev` is a valid, bound device with no driver data (`Host`);
+    // `range` is read during the call only.
     let region = unsafe {
         bindings::alloc_dax_region(
             super::raw_device(dev),
@@ -111,9 +120,9 @@ pub(crate) fn create(
 
 /// [`create`], for a probe: on failure one line says why, and the error is
 /// [`RegionError::to_error`]'s.
-pub(crate) fn create_or_report(dev: &Device<Bound>, spec: &RegionSpec) -> Result {
-    create(dev, spec).map_err(|e| {
-        report(dev, &spec.range, e);
+pub(crate) fn create_or_report(host: &impl Host, spec: &RegionSpec) -> Result {
+    create(host, spec).map_err(|e| {
+        report(host.host(), &spec.range, e);
         e.to_error()
     })
 }

@@ -55,6 +55,14 @@ impl<'a> HmemRange<'a> {
     }
 }
 
+// SAFETY: `dev` is bound to a `Registration`'s driver, which keeps nothing
+// in driver data (see the module documentation).
+unsafe impl super::dax::Host for HmemRange<'_> {
+    fn host(&self) -> &Device<kernel::device::Bound> {
+        self.dev
+    }
+}
+
 /// A driver of `hmem.N` devices.
 pub(crate) trait Driver {
     /// Bind `hmem`. What it sets up must live in devres of its device,
@@ -105,8 +113,10 @@ impl<T: Driver> Registration<T> {
     }
 
     extern "C" fn probe_callback(pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
-        // SAFETY: The platform bus calls probe with a valid device, alive
-        // and locked for the duration of the call.
+        // SAFETY: platform_probe() passes the device really_probe() probes:
+        // valid, its driver set to this one and its lock held by the driver
+        // core for the duration of the call. Every platform device has a
+        // name (a C string), and platform data or NULL.
         let (dev, name, id, info) = unsafe {
             (
                 &*(&raw mut (*pdev).dev).cast::<Device<Core<'_>>>(),
@@ -116,10 +126,13 @@ impl<T: Driver> Registration<T> {
             )
         };
         from_result(|| {
-            // A device another driver's was bound to by driver_override
-            // has another name.
-            if name != NAME || info.is_null() {
-                dev_err!(dev, "not an hmem device: no memregion_info\n");
+            // A device bound here through driver_override has another name.
+            if name != NAME {
+                dev_err!(dev, "not an hmem device\n");
+                return Err(EINVAL);
+            }
+            if info.is_null() {
+                dev_err!(dev, "no memregion_info: not an hmem device\n");
                 return Err(EINVAL);
             }
             // SAFETY: Platform devices named `hmem` come from dax_hmem alone

@@ -3,20 +3,23 @@
 //! The C glue of dax_hmem (`hmem/hmem_glue.c`, declared in
 //! `hmem/hmem_glue.h`), behind safe functions.
 //!
-//! The glue holds only what the Linux 7.3 kernel crate cannot do: module
-//! parameters with sysfs permissions and a parser of names, an allocated
-//! ordered workqueue, a device attribute, a late initcall, and the two
-//! calls bindgen cannot bind (`request_module()` is a variadic macro,
+//! The glue holds only what the Linux 7.3 kernel crate cannot do: a
+//! writable module parameter and one of custom `kernel_param_ops` (whose
+//! parser and names are here, in Rust), an allocated ordered workqueue, a
+//! device attribute, a late initcall, and the two calls bindgen cannot bind (`request_module()` is a variadic macro,
 //! `cxl_region_contains_resource()` a static inline stub when CXL is off).
 
 use super::bindings::workqueue_struct;
 use crate::ownership::{PhysRange, Policy};
 use kernel::{
-    device::Device,
+    device::{Bound, Device},
+    devres,
+    error::to_result,
     fmt::Write,
     page::PAGE_SIZE,
     prelude::*,
     str::{BStr, Formatter},
+    sync::aref::ARef,
     workqueue::Queue,
 };
 
@@ -115,7 +118,7 @@ unsafe extern "C" fn daxo_hmem_policy_show(
 ) -> kernel::ffi::c_int {
     // SAFETY: Caller's duty.
     let page = unsafe { core::slice::from_raw_parts_mut(buf, PAGE_SIZE) };
-    let mut out = Formatter::new(page);
+    let mut out = Formatter::new(&mut page[..PAGE_SIZE - 1]);
     // A name fits in a page.
     let _ = writeln!(out, "{}", policy_of(value).name());
     out.bytes_written() as kernel::ffi::c_int
@@ -192,19 +195,29 @@ impl Drop for HmemQueue {
     }
 }
 
-/// Add the read-only `ownership` attribute to `dev`; its `show()` calls
-/// `daxo_hmem_ownership_show()` (the report, in Rust).
-pub(crate) fn report_add(dev: &Device) -> kernel::error::Result {
-    // SAFETY: `dev` is valid; the attribute is removed by `report_remove`
-    // before the caller's binding of `dev` ends.
-    kernel::error::to_result(unsafe { raw::daxo_hmem_report_add(super::raw_device(dev).cast()) })
+/// The `ownership` attribute of a device, removed (waiting for its
+/// readers) on drop.
+struct ReportFile {
+    dev: ARef<Device>,
 }
 
-/// Remove the `ownership` attribute of `dev`, waiting for its readers;
-/// harmless when it is absent.
-pub(crate) fn report_remove(dev: &Device) {
-    // SAFETY: `dev` is valid.
-    unsafe { raw::daxo_hmem_report_remove(super::raw_device(dev).cast()) };
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        // SAFETY: `dev` is valid (a reference is held); it has the
+        // attribute, added by `add_report`.
+        unsafe { raw::daxo_hmem_report_remove(super::raw_device(&self.dev).cast()) };
+    }
+}
+
+/// Give `dev` the read-only `ownership` attribute until it unbinds
+/// (devres removes it); its `show()` is `crate::report::show()`.
+pub(crate) fn add_report(dev: &Device<Bound>) -> Result {
+    // SAFETY: `dev` is valid. The attribute's `show()` is in this module,
+    // and goes before it: `ReportFile` removes the attribute at unbind, and
+    // every device of this module's drivers unbinds before module exit
+    // returns.
+    to_result(unsafe { raw::daxo_hmem_report_add(super::raw_device(dev).cast()) })?;
+    devres::register(dev, ReportFile { dev: dev.into() }, GFP_KERNEL)
 }
 
 /// `show()` of the `ownership` attribute (hmem_glue.c): the report of
@@ -219,10 +232,11 @@ unsafe extern "C" fn daxo_hmem_ownership_show(
     dev: *const kernel::ffi::c_void,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: sysfs hands `show()` a writable page (caller's duty).
+    // SAFETY: sysfs hands `show()` a zeroed, writable page (caller's duty).
     let page = unsafe { core::slice::from_raw_parts_mut(buf, PAGE_SIZE) };
-    let mut out = Formatter::new(page);
+    // sysfs warns when `show()` returns PAGE_SIZE or more.
+    let mut out = Formatter::new(&mut page[..PAGE_SIZE - 1]);
     crate::report::show(dev as usize, &mut out);
     // What did not fit was counted but not written.
-    out.bytes_written().min(PAGE_SIZE) as isize
+    out.bytes_written().min(PAGE_SIZE - 1) as isize
 }

@@ -12,5 +12,5 @@ pub(crate) fn flush<T: ?Sized, const ID: u64>(work: &Work<T, ID>) {
     // SAFETY: A `Work` exists only pinned and initialised (its
     // constructor is a pin initialiser), so its `work_struct` is valid for
     // the call.
-    unsafe { kernel::bindings::flush_work(Work::raw_get(work)) };
+    unsafe { super::bindings::flush_work(Work::raw_get(work)) };
 }

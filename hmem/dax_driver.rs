@@ -36,7 +36,7 @@ impl hmem_driver::Driver for HmemDaxDriver {
             memmap_on_memory: false,
             rival: Rival::Cxl,
         };
-        dax::create_or_report(hmem.device(), &spec)
+        dax::create_or_report(hmem, &spec)
     }
 }
 

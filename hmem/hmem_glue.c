@@ -3,15 +3,17 @@
  * C glue of the Rust dax_hmem module.
  *
  * What the kernel crate cannot express (yet), and nothing more:
- *  - module parameters with sysfs permissions and a validating parser
- *    (Rust module parameters are read-only and integer/bool only);
+ *  - module parameters with sysfs permissions or custom ops (Rust module
+ *    parameters are read-only and integer/bool only); the ownership
+ *    parameter's parser and names are in Rust (ffi/hmem_glue.rs);
  *  - an allocated ordered workqueue that can be flushed (the workqueue
  *    crate only offers the system queues), and dax_hmem_flush_work()
  *    exported to dax_cxl alone;
  *  - request_module() (a variadic macro) and the CXL helpers whose
  *    declaration is a static inline stub when CXL is configured out;
- *  - the read-only "ownership" attribute of hmem_platform.0, whose text
- *    Rust writes (report.rs).
+ *  - the read-only "ownership" attribute of hmem_platform.N, whose text
+ *    Rust writes (report.rs);
+ *  - built in, a late initcall.
  *
  * The decisions all live in Rust (hmem.rs and ../ownership/).
  */
@@ -61,7 +63,7 @@ static const struct kernel_param_ops ownership_ops = {
 
 module_param_cb(ownership, &ownership_ops, &ownership_policy, 0444);
 MODULE_PARM_DESC(ownership,
-		 "Who owns Soft Reserved ranges that meet CXL: per-range (default) or strict");
+		 "Who owns Soft Reserved ranges that meet CXL: per-range or strict");
 
 bool daxo_hmem_region_idle(void)
 {
@@ -77,6 +79,9 @@ static struct workqueue_struct *dax_hmem_wq;
 
 struct workqueue_struct *daxo_hmem_wq_create(void)
 {
+	/* One queue: a second one would be destroyed twice. */
+	if (dax_hmem_wq)
+		return NULL;
 	dax_hmem_wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
 	return dax_hmem_wq;
 }

@@ -19,7 +19,11 @@
 
 use crate::abstraction::{dax, hmem_glue};
 use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Rejection};
-use kernel::{device::Device, fmt::Write, prelude::*};
+use kernel::{
+    device::{Bound, Device},
+    fmt::Write,
+    prelude::*,
+};
 
 /// A copy of one device's last resolution, for readers of its attribute.
 ///
@@ -52,9 +56,9 @@ pub(crate) fn init() {
 
 /// Publish the report as the `ownership` attribute of `dev` (the
 /// `hmem_platform` device); it lists what [`record()`] last stored.
-pub(crate) fn publish(dev: &Device) -> Result {
-    // Removed in `withdraw()` before the binding ends.
-    hmem_glue::report_add(dev)
+pub(crate) fn publish(dev: &Device<Bound>) -> Result {
+    // Removed when `dev` unbinds (devres), after `withdraw()`.
+    hmem_glue::add_report(dev)
 }
 
 /// Store a copy of `ledger` for the report of `dev`. On allocation failure
@@ -88,10 +92,9 @@ pub(crate) fn record(dev: &Device, ledger: &Ledger) {
     drop(current);
 }
 
-/// Remove the attribute of `dev` (waiting for readers) and forget its
-/// report.
+/// Forget the report of `dev`, which unbinds: its attribute, removed just
+/// after, reads empty meanwhile.
 pub(crate) fn withdraw(dev: &Device) {
-    hmem_glue::report_remove(dev);
     let k = key(dev);
     let mut current = CURRENT.lock();
     let old = current
