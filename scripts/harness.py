@@ -715,6 +715,22 @@ def judge(scn, impl, steps, snaps, done, console, counts):
         problems += found
         counts["invariant_checks"] = counts.get("invariant_checks", 0) + checks
         prev = snap
+    # Snapshots with no owner expectation of their own (the faulted states,
+    # judged by judge_faults) still get the judges their labels are named
+    # in: the System RAM, the CXL regions, the DAX devices' drivers.
+    extra = {lbl for k in ("system_ram", "cxl_regions", "dax_driver")
+             for lbl in scn.get(k, {})} - set(scn["expect"])
+    for label in sorted(extra):
+        snap = snaps.get(label)
+        if snap is None:
+            problems.append(f"no snapshot '{label}' from the guest")
+            continue
+        if label in scn.get("system_ram", {}):
+            problems += judge_system_ram(label, snap, scn["system_ram"][label])
+        if label in scn.get("cxl_regions", {}):
+            problems += judge_regions(label, snap, scn["cxl_regions"][label])
+        if label in scn.get("dax_driver", {}):
+            problems += judge_dax_drivers(label, snap, scn["dax_driver"][label])
     for label, expect in scn["expect"].items():
         snap = snaps.get(label)
         if snap is None:

@@ -927,6 +927,39 @@ SCENARIOS["fault"] = {
     "timeout": 900,
 }
 
+# As (fault)'s rebind arms (h, w), with a CXL region outside the SR ranges
+# whose memory is online as System RAM and holds a pattern (issue 17, item
+# 4): no failure in dax_hmem's probe or work item may touch it. Before and
+# after every arm, and in every faulted state, the outside region is CXL's,
+# bound to kmem and online; at the end its pattern is intact, on its node.
+# (The i arms reload dax_hmem, which unloads dax_cxl: not with memory
+# online.)
+_o_arms = fault_arms("hw")
+_EO = _E + [(*OUTSIDE, "cxl")]
+_O_LABELS = ["online"] + [a[0] for a in _o_arms] + [f"f-{a[0]}" for a in _o_arms] + ["final"]
+SCENARIOS["fault-online"] = {
+    "title": "as (fault)'s rebind arms, a region outside the SR ranges online as System RAM "
+             "and holding data -> it stays CXL's, bound and online through every fault, its "
+             "data intact",
+    "topology": "one-hb",
+    "sr": [SR_REGION, SR_UNCOVERED],
+    **two_stage([(256 * M, ["mem0"]), (256 * M, ["mem1"])], [SR_REGION, SR_UNCOVERED],
+                [LOAD_HMEM_CXL, "snapshot boot", f"kmem_online {_ONLINE[0]}",
+                 f"ram_hold {_ONLINE[0]}", "snapshot online"]
+                + [x for label, step, *_ in _o_arms for x in (step, f"snapshot {label}")]
+                + [f"ram_release {_ONLINE[0]}", "snapshot final"]),
+    "expect": {lbl: _EO for lbl in ["boot", "online"] + [a[0] for a in _o_arms] + ["final"]},
+    "faulted": {f"f-{a[0]}": _EO for a in _o_arms},
+    "faults": {a[0]: {"module": a[2], "work": a[3], "at": a[4], "effect": a[5]}
+               for a in _o_arms},
+    "cxl_regions": {lbl: [SR_REGION, OUTSIDE] for lbl in ["boot"] + _O_LABELS},
+    "dax_driver": {lbl: {OUTSIDE[0]: "kmem"} for lbl in _O_LABELS},
+    "system_ram": {lbl: [OUTSIDE] for lbl in _O_LABELS},
+    "console_not": [r"stuck online"],
+    "impls": ["ours"],
+    "timeout": 900,
+}
+
 # The strict teardown, faulted: layout (e) under strict (SR_UNCOVERED is
 # missed, so a region over SR_REGION is torn down). After the boot's
 # teardown, each arm commits a new region there (dax_cxl unloaded, so it is
