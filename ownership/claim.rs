@@ -67,3 +67,59 @@ impl RegionError {
 pub(crate) fn is_aligned(range: &PhysRange, align: u64) -> bool {
     range.is_valid() && range.start % align == 0 && range.size() % align == 0
 }
+
+/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
+/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
+#[cfg(daxo_kunit)]
+#[kernel::prelude::kunit_tests(dax_ownership_claim)]
+mod tests {
+    use crate::model::{mib, r, W0};
+    use crate::ownership::{PhysRange, Reason};
+
+    #[test]
+    fn messages_name_owners_and_reasons() {
+        use crate::ownership::Holder;
+        assert_eq!(Holder::Hmem(1).owner(), "HMEM");
+        assert_eq!(Holder::Cxl(0).owner(), "CXL");
+        assert_eq!(
+            Reason::OutsideCxlWindows.describe(),
+            "outside every CXL window"
+        );
+        assert_eq!(
+            Reason::ContainedByRegion.describe(),
+            "contained by a committed CXL region"
+        );
+    }
+
+    #[test]
+    fn claims_map_to_errno() {
+        use crate::ownership::{claim, Holder, RegionError};
+        let held = r(W0, mib(512));
+        // A range another driver holds is busy, never "out of memory".
+        assert_eq!(
+            RegionError::Claimed(Holder::Hmem(2), held).to_error(),
+            kernel::error::code::EBUSY
+        );
+        assert_eq!(
+            RegionError::Claimed(Holder::Cxl(0), held).to_error(),
+            kernel::error::code::EBUSY
+        );
+        assert_eq!(
+            RegionError::Misaligned.to_error(),
+            kernel::error::code::EINVAL
+        );
+        assert_eq!(
+            RegionError::NoMemory.to_error(),
+            kernel::error::code::ENOMEM
+        );
+        // devm_create_dev_dax()'s errno passes through.
+        assert_eq!(
+            RegionError::Device(kernel::error::code::ENXIO).to_error(),
+            kernel::error::code::ENXIO
+        );
+        assert!(claim::is_aligned(&r(W0, mib(256)), mib(2)));
+        assert!(!claim::is_aligned(&r(0x4000_0000, mib(255)), mib(2)));
+        assert!(!claim::is_aligned(&r(W0 + mib(1), mib(2)), mib(2)));
+        assert!(!claim::is_aligned(&PhysRange::new(2, 1), mib(2)));
+    }
+}

@@ -95,3 +95,58 @@ impl Ledger {
         s
     }
 }
+
+/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
+/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
+#[cfg(daxo_kunit)]
+#[kernel::prelude::kunit_tests(dax_ownership_ledger)]
+mod tests {
+    use crate::model::{mib, r, run, HMEM_MISS, W0};
+    use crate::ownership::{policy::Decision, Ledger, Owner, PhysRange, Policy, Reason};
+
+    #[test]
+    fn ledger_summary_and_lookup() {
+        let sr = [
+            r(W0, mib(256)),
+            r(W0 + mib(512), mib(256)),
+            PhysRange::new(2, 1),
+        ];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        let mut ledger = Ledger::new(Policy::PerRange);
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            ledger.record(*range, *verdict).unwrap();
+        }
+        let s = ledger.summary();
+        assert_eq!((s.ranges, s.cxl, s.hmem, s.rejected), (3, 1, 1, 1));
+        assert_eq!(ledger.policy(), Policy::PerRange);
+        assert_eq!(ledger.entries().len(), 3);
+        assert_eq!(ledger.find(&sr[1]).map(|e| e.verdict), Some(v[1]));
+        assert!(ledger.find(&sr[0]).is_some());
+        assert!(ledger.find(&r(W0 + mib(300), mib(2))).is_none());
+    }
+
+    #[test]
+    fn ledger_gives_a_region_in_use_back_to_cxl() {
+        // Strict flipped both ranges to HMEM, then the CXL core refused to
+        // tear region0 down (in use): its range goes back to CXL; the miss
+        // itself stays HMEM's.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let mut ledger = Ledger::new(Policy::Strict);
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            ledger.record(*range, *verdict).unwrap();
+        }
+        ledger.keep_for_cxl(&r(W0, mib(256)));
+        let missed = sr[1];
+        assert_eq!(
+            ledger.find(&sr[0]).unwrap().verdict,
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptInUse { missed },
+            })
+        );
+        assert_eq!(ledger.find(&sr[1]).unwrap().verdict, HMEM_MISS);
+        let s = ledger.summary();
+        assert_eq!((s.cxl, s.hmem), (1, 1));
+    }
+}

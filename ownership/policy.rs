@@ -236,3 +236,309 @@ pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
     }
     Ok(verdicts)
 }
+
+/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
+/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
+#[cfg(daxo_kunit)]
+#[kernel::prelude::kunit_tests(dax_ownership)]
+mod tests {
+    use crate::model::{mib, r, run, run_both, with_size, Model, CXL, HMEM_MISS, HMEM_OUTSIDE, W0};
+    use crate::ownership::{
+        decide, policy::Decision, Entry, Owner, PhysRange, Policy, Reason, Rejection,
+    };
+    use kernel::prelude::*;
+
+    #[test]
+    fn no_ranges() {
+        assert!(run(&[], &[r(W0, mib(256))], Policy::PerRange).is_empty());
+        assert!(run(&[], &[], Policy::Strict).is_empty());
+    }
+
+    #[test]
+    fn outside_every_window_is_hmem() {
+        let v = run_both(&[r(0x4000_0000, mib(256))], &[]);
+        assert_eq!(v[0], HMEM_OUTSIDE);
+    }
+
+    #[test]
+    fn in_window_disjoint_from_region_is_hmem() {
+        let v = run_both(&[r(W0 + mib(512), mib(256))], &[r(W0, mib(256))]);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn exact_region_is_cxl() {
+        let v = run_both(&[r(W0, mib(256))], &[r(W0, mib(256))]);
+        assert_eq!(v[0], CXL);
+    }
+
+    #[test]
+    fn inside_larger_region_is_cxl() {
+        let v = run_both(&[r(W0 + mib(64), mib(64))], &[r(W0, mib(256))]);
+        assert_eq!(v[0], CXL);
+    }
+
+    #[test]
+    fn larger_than_region_is_hmem() {
+        let v = run_both(&[r(W0, mib(512))], &[r(W0, mib(256))]);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn partial_overlap_at_start_is_hmem() {
+        // The range starts before the region and ends inside it.
+        let v = run_both(&[r(W0, mib(256))], &[r(W0 + mib(128), mib(256))]);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn partial_overlap_at_end_is_hmem() {
+        // The range starts inside the region and ends after it.
+        let v = run_both(&[r(W0 + mib(128), mib(256))], &[r(W0, mib(256))]);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn straddling_the_window_end_is_hmem() {
+        let end = W0 + 4096 * mib(1);
+        let v = run_both(&[r(end - mib(128), mib(256))], &[]);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn two_ranges_one_covered() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        assert_eq!(v[0], CXL);
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn adjacent_regions_do_not_contain_together() {
+        // Two regions back to back cover the range, but neither contains
+        // it whole: a range has one owner, so it goes to HMEM.
+        let regions = [r(W0, mib(256)), r(W0 + mib(256), mib(256))];
+        let v = run_both(&[r(W0 + mib(128), mib(256))], &regions);
+        assert_eq!(v[0], HMEM_MISS);
+    }
+
+    #[test]
+    fn many_ranges() {
+        // 1024 ranges of 2 MiB, every other one exactly a region.
+        let mut sr = KVec::new();
+        let mut regions = KVec::new();
+        for i in 0..1024u64 {
+            let range = r(W0 + i * mib(4), mib(2));
+            sr.push(range, GFP_KERNEL).unwrap();
+            if i % 2 == 0 {
+                regions.push(range, GFP_KERNEL).unwrap();
+            }
+        }
+        let v = run(&sr, &regions, Policy::PerRange);
+        assert_eq!(v.len(), 1024);
+        for (i, verdict) in v.iter().enumerate() {
+            assert_eq!(*verdict, if i % 2 == 0 { CXL } else { HMEM_MISS });
+        }
+    }
+
+    #[test]
+    fn degenerate_ranges_are_rejected() {
+        let sr = [
+            PhysRange::new(W0 + mib(8), W0 + mib(4)), // end < start
+            r(W0, mib(256)),
+        ];
+        let v = run_both(&sr, &[r(W0, mib(256))]);
+        assert_eq!(v[0], Err(Rejection::Degenerate));
+        assert_eq!(v[1], CXL);
+        assert!(with_size(W0, 0).is_none());
+        assert!(with_size(u64::MAX, 2).is_none());
+    }
+
+    #[test]
+    fn strict_one_miss_flips_all() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Hmem,
+                reason: Reason::StrictFallback { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn strict_one_miss_among_many_hits_flips_all() {
+        // 1024 ranges, each exactly a region, but one (in the middle) not;
+        // plus one outside every window, which the flip leaves alone.
+        let mut sr = KVec::new();
+        let mut regions = KVec::new();
+        for i in 0..1024u64 {
+            let range = r(W0 + i * mib(4), mib(2));
+            sr.push(range, GFP_KERNEL).unwrap();
+            if i != 500 {
+                regions.push(range, GFP_KERNEL).unwrap();
+            }
+        }
+        sr.push(r(0x4000_0000, mib(256)), GFP_KERNEL).unwrap();
+        let missed = sr[500];
+        let per_range = run(&sr, &regions, Policy::PerRange);
+        assert_eq!(per_range.iter().filter(|v| **v == CXL).count(), 1023);
+        let v = run(&sr, &regions, Policy::Strict);
+        for (i, verdict) in v.iter().enumerate() {
+            let want = match i {
+                500 => HMEM_MISS,
+                1024 => HMEM_OUTSIDE,
+                _ => Ok(Decision {
+                    owner: Owner::Hmem,
+                    reason: Reason::StrictFallback { missed },
+                }),
+            };
+            assert_eq!(*verdict, want);
+        }
+    }
+
+    #[test]
+    fn strict_keeps_a_region_in_use() {
+        // A miss beside a range whose region is in use (DAX region bound,
+        // memory online): that range stays CXL's, its region is never a
+        // teardown candidate; per-range is unaffected.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let regions = [r(W0, mib(256))];
+        let windows = [r(W0, 4096 * mib(1))];
+        let model = Model::new(&windows, &regions).with_in_use(&regions);
+        let facts = model.facts(&sr).unwrap();
+        let v = decide(&facts, Policy::Strict).unwrap();
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptInUse { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+        let p = decide(&facts, Policy::PerRange).unwrap();
+        assert_eq!(p[0], CXL);
+        assert_eq!(p[1], HMEM_MISS);
+        let entries = [
+            Entry {
+                range: sr[0],
+                verdict: v[0],
+            },
+            Entry {
+                range: sr[1],
+                verdict: v[1],
+            },
+        ];
+        assert!(crate::teardown::select(&regions, &entries)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn strict_keeps_a_range_hmem_cannot_use() {
+        // A contained range HMEM could not make a DAX region of (not 2 MiB
+        // aligned): the fallback would tear its region down and leave it
+        // with no owner, so CXL keeps it.
+        let sr = [r(W0, mib(255)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        let missed = sr[1];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptUnusable { missed },
+            })
+        );
+        assert_eq!(v[1], HMEM_MISS);
+        assert_eq!(v[0].unwrap().reason.missed(), Some(missed));
+    }
+
+    #[test]
+    fn strict_keeps_a_region_with_a_range_hmem_cannot_use() {
+        // One 512 MiB region holds an aligned and a misaligned range; a
+        // third range misses. The region must stay (the misaligned range
+        // would lose its owner), so CXL keeps both of its ranges, and the
+        // teardown chooses nothing.
+        let region = r(W0, mib(512));
+        let sr = [
+            r(W0, mib(256)),
+            r(W0 + mib(256), mib(255)),
+            r(W0 + mib(1024), mib(256)),
+        ];
+        let v = run(&sr, &[region], Policy::Strict);
+        let missed = sr[2];
+        assert_eq!(
+            v[0],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptWithRegion { missed },
+            })
+        );
+        assert_eq!(
+            v[1],
+            Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::KeptUnusable { missed },
+            })
+        );
+        assert_eq!(v[2], HMEM_MISS);
+        let mut entries = KVec::new();
+        for (range, verdict) in sr.iter().zip(v.iter()) {
+            entries
+                .push(
+                    Entry {
+                        range: *range,
+                        verdict: *verdict,
+                    },
+                    GFP_KERNEL,
+                )
+                .unwrap();
+        }
+        assert!(crate::teardown::select(&[region], &entries)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn strict_all_contained_is_cxl() {
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let v = run(&sr, &sr, Policy::Strict);
+        assert_eq!(v[0], CXL);
+        assert_eq!(v[1], CXL);
+    }
+
+    #[test]
+    fn strict_flip_leaves_outside_ranges_alone() {
+        let sr = [r(0x4000_0000, mib(256)), r(W0, mib(512))];
+        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
+        assert_eq!(v[0], HMEM_OUTSIDE);
+        assert_eq!(v[1], HMEM_MISS);
+    }
+
+    #[test]
+    fn strict_order_does_not_matter() {
+        // The miss comes first or last: the outcome is the same.
+        let a = [r(W0 + mib(512), mib(256)), r(W0, mib(256))];
+        let b = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let regions = [r(W0, mib(256))];
+        for sr in [&a, &b] {
+            let v = run(sr, &regions, Policy::Strict);
+            assert!(v
+                .iter()
+                .all(|d| matches!(d, Ok(d) if d.owner == Owner::Hmem)));
+        }
+    }
+
+    #[test]
+    fn policy_names() {
+        assert_eq!(Policy::from_name(b"per-range"), Some(Policy::PerRange));
+        assert_eq!(Policy::from_name(b"strict"), Some(Policy::Strict));
+        assert_eq!(Policy::from_name(b"Strict"), None);
+        assert_eq!(Policy::from_name(b""), None);
+        assert_eq!(Policy::Strict.name(), "strict");
+    }
+}

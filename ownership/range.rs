@@ -49,3 +49,24 @@ impl fmt::Display for PhysRange {
         write!(f, "[mem {:#010x}-{:#010x}]", self.start, self.end)
     }
 }
+
+/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
+/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
+#[cfg(daxo_kunit)]
+#[kernel::prelude::kunit_tests(dax_ownership_range)]
+mod tests {
+    use crate::model::{mib, r, W0};
+    use crate::ownership::PhysRange;
+
+    #[test]
+    fn range_arithmetic() {
+        let a = r(W0, mib(256));
+        assert_eq!(a.size(), mib(256));
+        assert!(a.contains(&a));
+        assert!(!a.contains(&r(W0, mib(257))));
+        assert!(a.overlaps(&r(W0 + mib(255), mib(2))));
+        assert!(!a.overlaps(&r(W0 + mib(256), mib(2))));
+        assert_eq!(PhysRange::new(0, u64::MAX).size(), u64::MAX);
+        assert_eq!(PhysRange::new(5, 4).size(), 0);
+    }
+}

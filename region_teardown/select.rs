@@ -54,3 +54,54 @@ pub(crate) fn select(regions: &[PhysRange], decided: &[Entry]) -> Result<KVec<Do
     }
     Ok(doomed)
 }
+
+/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
+/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
+#[cfg(daxo_kunit)]
+#[kernel::prelude::kunit_tests(dax_region_teardown)]
+mod tests {
+    use crate::model::{decided, mib, r, W0};
+    use crate::ownership::Policy;
+
+    #[test]
+    fn teardown_takes_regions_over_hmem_ranges_only() {
+        use crate::teardown::{select, Doomed};
+        // Window 0: region A exactly SR 1; SR 2 uncovered. Region B lies
+        // in the window but over no SR range: it is innocent.
+        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
+        let a = r(W0, mib(256));
+        let b = r(W0 + mib(1024), mib(256));
+        let regions = [a, b];
+        // Per-range: A's range goes to CXL, so nothing is torn down.
+        let per_range = decided(&sr, &regions, Policy::PerRange);
+        assert!(select(&regions, &per_range).unwrap().is_empty());
+        // Strict: the miss flips SR 1 to HMEM; A goes, B stays.
+        let strict = decided(&sr, &regions, Policy::Strict);
+        let doomed = select(&regions, &strict).unwrap();
+        assert_eq!(
+            &doomed[..],
+            &[Doomed {
+                region: 0,
+                because: sr[0],
+            }]
+        );
+    }
+
+    #[test]
+    fn teardown_takes_a_region_partly_over_an_hmem_range() {
+        use crate::teardown::select;
+        // SR larger than its region (scenario d): HMEM owns it, the region
+        // inside it is torn down under either policy's verdict.
+        let sr = [r(W0, mib(512))];
+        let regions = [r(W0, mib(256))];
+        for policy in [Policy::PerRange, Policy::Strict] {
+            let d = decided(&sr, &regions, policy);
+            assert_eq!(select(&regions, &d).unwrap().len(), 1);
+        }
+        // No regions, or no ranges: nothing to do.
+        assert!(select(&[], &decided(&sr, &[], Policy::Strict))
+            .unwrap()
+            .is_empty());
+        assert!(select(&regions, &[]).unwrap().is_empty());
+    }
+}

@@ -1155,13 +1155,17 @@ SCENARIOS["inuse-stuck"] = {
     "impls": ["ours", "ours-cfence"],
 }
 
+# The suites sit next to the code they test: ownership/policy.rs,
+# claim.rs, ledger.rs, range.rs, region_teardown/select.rs, cxl_dax/node.rs.
+KUNIT_SUITES = ["dax_ownership", "dax_ownership_claim", "dax_ownership_ledger",
+                "dax_ownership_range", "dax_region_teardown", "dax_cxl_node"]
 SCENARIOS["kunit"] = {
-    "title": "KUnit: the ownership decision and ledger",
+    "title": "KUnit: the ownership decision and ledger, the teardown's choice, the node",
     "topology": "one-hb",
     "sr": [],
-    "stage1": ["kunit dax_ownership_kunit dax_ownership"],
+    "stage1": [f"kunit dax_ownership_kunit {s}" for s in KUNIT_SUITES],
     "expect": {},
-    "kunit": ["dax_ownership"],
+    "kunit": KUNIT_SUITES,
     "impls": ["ours"],
 }
 

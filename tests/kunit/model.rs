@@ -3,7 +3,9 @@
 //! A model platform for the tests: CXL windows and committed regions as
 //! plain ranges, with the kernel's meaning of "meets" and "contains".
 
-use super::ownership::{Facts, PhysRange};
+use crate::ownership::{
+    decide, policy::Decision, Entry, Facts, Owner, PhysRange, Policy, Reason, Verdict,
+};
 use kernel::prelude::*;
 
 /// Where CXL window 0 starts in the QEMU scenarios.
@@ -70,4 +72,54 @@ impl<'a> Model<'a> {
         }
         Ok(out)
     }
+}
+
+pub(crate) const CXL: Verdict = Ok(Decision {
+    owner: Owner::Cxl,
+    reason: Reason::ContainedByRegion,
+});
+pub(crate) const HMEM_MISS: Verdict = Ok(Decision {
+    owner: Owner::Hmem,
+    reason: Reason::NotContained,
+});
+pub(crate) const HMEM_OUTSIDE: Verdict = Ok(Decision {
+    owner: Owner::Hmem,
+    reason: Reason::OutsideCxlWindows,
+});
+
+pub(crate) fn r(start: u64, size: u64) -> PhysRange {
+    with_size(start, size).unwrap()
+}
+
+/// Decide `sr` on a platform with one 4 GiB window at W0 and `regions`.
+pub(crate) fn run(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Verdict> {
+    let windows = [r(W0, 4096 * mib(1))];
+    let model = Model::new(&windows, regions);
+    decide(&model.facts(sr).unwrap(), policy).unwrap()
+}
+
+/// As [`run`], under both policies, which must agree: with no miss
+/// beside a hit, strict decides as per-range does.
+pub(crate) fn run_both(sr: &[PhysRange], regions: &[PhysRange]) -> KVec<Verdict> {
+    let per_range = run(sr, regions, Policy::PerRange);
+    assert_eq!(&per_range[..], &run(sr, regions, Policy::Strict)[..]);
+    per_range
+}
+
+/// The ledger entries `decide` gives `sr` with `regions` (per-range or
+/// strict), as the driver records them.
+pub(crate) fn decided(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Entry> {
+    let v = run(sr, regions, policy);
+    let mut out = KVec::new();
+    for (range, verdict) in sr.iter().zip(v.iter()) {
+        out.push(
+            Entry {
+                range: *range,
+                verdict: *verdict,
+            },
+            GFP_KERNEL,
+        )
+        .unwrap();
+    }
+    out
 }
