@@ -6,7 +6,8 @@
 //! The glue holds only what the Linux 7.3 kernel crate cannot do: a
 //! writable module parameter and one of custom `kernel_param_ops` (whose
 //! parser and names are here, in Rust), an allocated ordered workqueue, a
-//! device attribute, a late initcall, and the two calls bindgen cannot bind (`request_module()` is a variadic macro,
+//! device attribute, a late initcall, and the two calls bindgen cannot
+//! bind (`request_module()` is a variadic macro,
 //! `cxl_region_contains_resource()` a static inline stub when CXL is off).
 
 use super::bindings::workqueue_struct;

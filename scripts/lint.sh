@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Style checks of the project's sources, each printed as one TAP line:
 #   rustfmt (the kernel's .rustfmt.toml), clippy (the kernel's lint set, via
-#   CLIPPY=1), checkpatch --strict on the C glue.
+#   CLIPPY=1), checkpatch --strict on the C glue and the Rust files.
 #
 #   scripts/lint.sh KDIR     (exit status: number of failed checks)
 set -uo pipefail
@@ -37,5 +37,12 @@ report "clippy clean (CLIPPY=1 build of dax_hmem, dax_cxl, dax_ownership_kunit)"
 perl "$src/scripts/checkpatch.pl" --no-tree --strict --quiet -f \
 	$(git ls-files '*.c' '*.h') > "$log" 2>&1
 report "checkpatch --strict clean (C glue)" $? "$log"
+
+# What checkpatch says of the Rust files in the series (line length among
+# it: rustfmt leaves comments alone).
+# shellcheck disable=SC2046
+perl "$src/scripts/checkpatch.pl" --no-tree --strict --quiet -f \
+	$(git ls-files '*.rs' | grep -v '^scripts/') > "$log" 2>&1
+report "checkpatch --strict clean (Rust)" $? "$log"
 
 exit $failed
