@@ -3,7 +3,6 @@
 //! The Soft Reserved ranges `device_hmem` collected at boot.
 
 use super::bindings;
-use super::device_lock::DeviceLocked;
 use crate::ownership::PhysRange;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
@@ -62,14 +61,13 @@ unsafe extern "C" fn collect(
     }
 }
 
-/// The ranges `walk_hmem_resources()` lists for `host` (a locked
-/// `hmem_platform` device), in the order they were registered.
+/// The ranges `walk_hmem_resources()` lists for `host` (an `hmem_platform`
+/// device), in the order they were registered.
 ///
 /// There may be several `hmem_platform` devices (the kernel's cxl_test adds
-/// a mock one), each locked on its own: WALK serialises their walks, and
+/// a mock one), each resolving on its own: WALK serialises their walks, and
 /// with them the use of COLLECTOR.
-pub(crate) fn soft_reserved_ranges(host: &DeviceLocked<'_>) -> Result<KVec<SoftReserved>> {
-    let host = host.device();
+pub(crate) fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftReserved>> {
     let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
     let _walk = WALK.lock();
     COLLECTOR.store(&raw mut ranges, Ordering::Release);

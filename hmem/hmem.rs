@@ -25,7 +25,6 @@ mod abstraction {
     #[cfg(daxo_region_teardown)]
     pub(crate) mod cxl_region;
     pub(crate) mod dax;
-    pub(crate) mod device_lock;
     pub(crate) mod hmem;
     pub(crate) mod hmem_device;
     pub(crate) mod hmem_driver;

@@ -19,23 +19,21 @@
 //! could not use: CXL keeps those ([`Reason::KeptInUse`],
 //! [`Reason::KeptUnusable`]), and each says so in one line.
 //!
-//! As in C, every resolution runs under the device lock of `hmem_platform`
-//! (held by the driver core in probe and remove, taken by the work item),
-//! which also protects the resolver's state.
+//! Every resolution, and the end of a binding, runs under the resolver's
+//! own lock (C serialises them with the device lock of `hmem_platform`,
+//! which lockdep does not validate; a lock of ours it does).
 
 use crate::abstraction::{
-    dax, device_lock::DeviceLocked, hmem::soft_reserved_ranges, hmem_device::HmemDevice,
-    hmem_glue as glue, resource,
+    dax, hmem::soft_reserved_ranges, hmem_device::HmemDevice, hmem_glue as glue, resource,
 };
 use crate::ownership::{self, claim, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
 use crate::region_teardown::{self, Surveyed};
 use crate::report;
-use core::cell::UnsafeCell;
 use kernel::{
     device::Core,
-    new_work, platform,
+    new_mutex, new_work, platform,
     prelude::*,
-    sync::{aref::ARef, Arc},
+    sync::{aref::ARef, Arc, Mutex},
     workqueue::{Work, WorkItem},
 };
 
@@ -43,19 +41,12 @@ use kernel::{
 #[pin_data]
 pub(crate) struct Resolver {
     pdev: ARef<platform::Device>,
-    /// Only touched under the device lock of `pdev` (see [`Self::state`]).
-    state: UnsafeCell<State>,
+    /// Held for a whole resolution, and while the binding ends.
+    #[pin]
+    state: Mutex<State>,
     #[pin]
     work: Work<Resolver>,
 }
-
-// SAFETY: `state` is only reached through `Resolver::state()`, which takes
-// a proof that the device lock of `pdev` is held: one task at a time. The
-// rest is immutable or thread-safe.
-unsafe impl Sync for Resolver {}
-// SAFETY: As above; what `State` owns (the ledger, the registered devices)
-// may be dropped on any thread.
-unsafe impl Send for Resolver {}
 
 struct State {
     /// False once the binding ended: a late work item then does nothing.
@@ -78,8 +69,7 @@ impl WorkItem for Resolver {
         // (or, built in, initialised): once probing is quiet, CXL windows
         // and committed regions exist.
         glue::wait_for_cxl_probe();
-        let mut locked = DeviceLocked::lock(this.pdev.as_ref());
-        if let Err(f) = this.resolve(&mut locked, Phase::Final) {
+        if let Err(f) = this.resolve(&mut this.state.lock(), Phase::Final) {
             f.say(this.pdev.as_ref());
         }
     }
@@ -128,47 +118,30 @@ impl Resolver {
         Arc::pin_init(
             pin_init!(Self {
                 pdev: pdev.into(),
-                state: UnsafeCell::new(State {
-                    alive: true,
-                    ledger: Ledger::new(glue::policy()),
-                    devices: KVec::new(),
-                }),
+                state <- new_mutex!(
+                    State {
+                        alive: true,
+                        ledger: Ledger::new(glue::policy()),
+                        devices: KVec::new(),
+                    },
+                    "dax_hmem::Resolver::state"
+                ),
                 work <- new_work!("dax_hmem::Resolver::work"),
             }),
             GFP_KERNEL,
         )
     }
 
-    /// The state, under the device lock of `pdev` that `locked` holds.
-    ///
-    /// Fails with `EINVAL` (and a warning) when `locked` holds the lock of
-    /// another device: checked always, since the state's exclusivity rests
-    /// on it.
-    fn state<'a>(&'a self, locked: &'a mut DeviceLocked<'_>) -> Result<&'a mut State> {
-        if !core::ptr::eq(locked.device(), self.pdev.as_ref()) {
-            dev_warn!(
-                self.pdev.as_ref(),
-                "resolver state asked for under another device's lock\n"
-            );
-            return Err(EINVAL);
-        }
-        // SAFETY: `locked` proves the device lock of `pdev` is held (checked
-        // just above that it is `pdev`'s), and is borrowed mutably for as
-        // long as the reference lives: no other reference to the state
-        // exists meanwhile (see `DeviceLocked`).
-        Ok(unsafe { &mut *self.state.get() })
-    }
-
     /// Register the ranges no CXL window meets, and queue the one work item
     /// that decides the others once CXL has probed. Called from the probe
     /// of `pdev`, at every binding.
     pub(crate) fn start(self: &Arc<Self>) -> Result {
-        // SAFETY: Called from the probe of `pdev`, which makes no other proof.
-        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
-        let deferred = self.resolve(&mut locked, Phase::Early).map_err(|f| {
-            f.say(self.pdev.as_ref());
-            f.1
-        })?;
+        let deferred = self
+            .resolve(&mut self.state.lock(), Phase::Early)
+            .map_err(|f| {
+                f.say(self.pdev.as_ref());
+                f.1
+            })?;
         if deferred {
             // Already queued is fine: one work item decides everything.
             // SAFETY: Called from the probe of `pdev` (hmem_platform's
@@ -182,27 +155,19 @@ impl Resolver {
     /// ids) and make a pending work item a no-op. Called when `pdev`
     /// unbinds (its driver data is dropped in remove).
     pub(crate) fn shutdown(&self) {
-        // SAFETY: Called from the remove of `pdev`, which makes no other
-        // proof.
-        let mut locked = unsafe { DeviceLocked::held(self.pdev.as_ref()) };
-        if let Ok(state) = self.state(&mut locked) {
-            state.alive = false;
-            state.devices.clear();
-        }
+        let mut state = self.state.lock();
+        state.alive = false;
+        state.devices.clear();
     }
 
-    /// Gather facts, decide, act, under the device lock `locked` holds.
-    /// Returns whether ranges were left for the final phase.
-    fn resolve(
-        &self,
-        locked: &mut DeviceLocked<'_>,
-        phase: Phase,
-    ) -> core::result::Result<bool, Failed> {
+    /// Gather facts, decide, act, on the locked `state`. Returns whether
+    /// ranges were left for the final phase.
+    fn resolve(&self, state: &mut State, phase: Phase) -> core::result::Result<bool, Failed> {
         let dev = self.pdev.as_ref();
-        if !self.state(locked).at("taking the state")?.alive {
+        if !state.alive {
             return Ok(false);
         }
-        let ranges = soft_reserved_ranges(locked).at("walking the Soft Reserved ranges")?;
+        let ranges = soft_reserved_ranges(dev).at("walking the Soft Reserved ranges")?;
         let cxl = glue::cxl_enabled();
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
@@ -259,7 +224,6 @@ impl Resolver {
         // phase records into a new ledger, swapped in once complete: a
         // failure leaves the last complete one (and its report) in place.
         let mut fresh = Ledger::new(policy);
-        let state = self.state(locked).at("taking the state")?;
         let ledger = if phase == Phase::Final {
             &mut fresh
         } else {

@@ -864,7 +864,7 @@ FAULT_KINDS = ("failslab", "fail_page_alloc")
 # our code (our paths allocate no pages), so it has no arm.
 FAULT_SERIES = {
     "h": {"failslab": [0, 256, 512]},
-    "w": {"failslab": [1024, 1536, 2048, 3072]},
+    "w": {"failslab": [1536, 2048, 2560, 3072]},
     "i": {"failslab": [320, 1536, 6144, 12288]},
     "c": {"failslab": [0, 1024, 4096]},
     "t": {"failslab": [9216, 10240, 11264, 12288, 13312, 14336]},
