@@ -34,7 +34,7 @@ GETKDIR = kdir="$(KDIR)"; \
 	if [ -z "$$kdir" ]; then scripts/setup-host.sh && \
 		kdir=$$(scripts/kernel.sh) || exit 1; fi
 
-.PHONY: all modules clean check check-debug demo bench setup kernel patches intree
+.PHONY: all modules clean check check-debug demo bench setup kernel patches intree mutants
 
 all: modules
 
@@ -61,6 +61,9 @@ demo:
 
 bench:
 	@scripts/bench.py $(if $(KDIR),--kdir "$(KDIR)")
+
+mutants: setup
+	@scripts/mutants.py --kdir "$$(scripts/kernel.sh)" $(if $(MUTANTS),--only "$(MUTANTS)")
 
 patches:
 	@scripts/patches.sh $(PATCHES_DIR)

@@ -101,6 +101,21 @@ python3 scripts/harness.py --kdir "$kdir" "${args[@]}" --summary "$summary" \
 read -r p f x < "$summary" || { p=0; f=1; x=0; }
 passed=$((passed + p)) failed=$((failed + f)) xfail=$((xfail + x))
 
+# ---- mutants (issue 17): each check shown able to fail. Every mutant of
+# scripts/mutants.py is a deliberate defect in a copy of the drivers; the
+# scenario that covers its claim must fail on it (a mutant "killed" is a
+# pass). Runs unless DAXO_MUTANTS=0; in a subset run only with
+# DAXO_MUTANTS=1 (`make mutants` runs it alone).
+if [ $rc = 0 ] && { [ "${DAXO_MUTANTS:-}" = 1 ] ||
+		{ [ "${DAXO_MUTANTS:-}" != 0 ] && [ -z "${DAXO_ONLY:-}${DAXO_IMPLS:-}" ]; }; }; then
+	mut=$(python3 scripts/mutants.py --kdir "$kdir") || true
+	echo "$mut"
+	mk=$(grep -c '^ok' <<< "$mut" || true)
+	ms=$(grep -c '^not ok' <<< "$mut" || true)
+	[ $((mk + ms)) -gt 0 ] || ms=1
+	passed=$((passed + mk)) failed=$((failed + ms))
+fi
+
 # ---- in-tree (issue 7): the patch series, Kconfig, the four in-tree
 # builds and the built-in kernel's scenarios (scripts/intree.sh; also
 # `make intree`). Runs unless DAXO_INTREE=0; in a subset run (DAXO_ONLY or
