@@ -82,6 +82,11 @@ MUTANTS = {
         [("region_teardown/select.rs",
           ".find(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region));",
           ".find(|e| owned_by(e, Owner::Hmem));")]),
+    "rust-inuse-off": (
+        "a region in use is never torn down; one line says why", "inuse-kmem", "ours",
+        [("hmem/Kbuild",
+          "ifeq ($(DAXO_NO_RUST_INUSE),1)",
+          "ifeq (1,1)")]),
     "misaligned": (
         "a contained range HMEM could not use stays with CXL", "misaligned-strict", "ours",
         [("hmem/resolver.rs",
