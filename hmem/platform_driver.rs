@@ -24,8 +24,11 @@ pub(crate) struct Binding {
 
 impl Drop for Binding {
     fn drop(&mut self) {
-        report::withdraw(self.pdev.as_ref());
+        // Shut down first: it waits for a resolution in flight (which
+        // records a report) and makes any later one a no-op, so the report
+        // withdrawn next cannot come back.
         self.resolver.shutdown();
+        report::withdraw(self.pdev.as_ref());
     }
 }
 

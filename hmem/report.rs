@@ -27,9 +27,9 @@ use kernel::{
 
 /// A copy of one device's last resolution, for readers of its attribute.
 ///
-/// The resolver's own state lives under the `hmem_platform` device lock,
-/// which `show()` must not take: the attribute is removed under that lock,
-/// and removal waits for readers.
+/// The resolver's own state lives under its own mutex, which `show()` must
+/// not take: the binding ends under it (and under the device lock) before
+/// the attribute is removed, and removal waits for readers.
 struct Snapshot {
     /// The `hmem_platform` device, as an address: only compared, never
     /// followed.

@@ -20,8 +20,11 @@
 //! [`Reason::KeptUnusable`]), and each says so in one line.
 //!
 //! Every resolution, and the end of a binding, runs under the resolver's
-//! own lock (C serialises them with the device lock of `hmem_platform`,
-//! which lockdep does not validate; a lock of ours it does).
+//! own mutex (C serialises them with the device lock of `hmem_platform`).
+//! Lockdep checks it against the locks taken under it (the CXL core's,
+//! memory hotplug's, kernfs'), not against device locks, which it does not
+//! track: the work item takes no device lock of `hmem_platform`, and
+//! waits for device probe before it takes the mutex.
 
 use crate::abstraction::{
     dax, hmem::soft_reserved_ranges, hmem_device::HmemDevice, hmem_glue as glue, resource,

@@ -108,11 +108,17 @@ passed=$((passed + p)) failed=$((failed + f)) xfail=$((xfail + x))
 # DAXO_MUTANTS=1 (`make mutants` runs it alone).
 if [ $rc = 0 ] && { [ "${DAXO_MUTANTS:-}" = 1 ] ||
 		{ [ "${DAXO_MUTANTS:-}" != 0 ] && [ -z "${DAXO_ONLY:-}${DAXO_IMPLS:-}" ]; }; }; then
-	mut=$(python3 scripts/mutants.py --kdir "$kdir") || true
+	mr=0
+	mut=$(python3 scripts/mutants.py --kdir "$kdir") || mr=$?
 	echo "$mut"
 	mk=$(grep -c '^ok' <<< "$mut" || true)
 	ms=$(grep -c '^not ok' <<< "$mut" || true)
-	[ $((mk + ms)) -gt 0 ] || ms=1
+	mn=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' <<< "$mut")
+	# Every planned mutant reported, and the exit status agrees.
+	if [ -z "$mn" ] || [ $((mk + ms)) != "$mn" ] || { [ $mr != 0 ] && [ "$ms" = 0 ]; }; then
+		echo "not ok - mutants: ${mn:-no} planned, $((mk + ms)) reported, exit status $mr"
+		ms=$((ms + 1))
+	fi
 	passed=$((passed + mk)) failed=$((failed + ms))
 fi
 

@@ -26,119 +26,144 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# name: (claim, scenario, implementation, [(file, old, new), ...]). Each
-# `old` must occur exactly once in its file (checked: a mutant that no
+# name: (claim, scenario, implementation, [(file, old, new), ...], caught).
+# Each `old` must occur exactly once in its file (checked: a mutant that no
 # longer applies fails, rather than silently testing the real driver).
+# `caught` is a regular expression one of the scenario's printed problems
+# must match: the mutant is killed by the assertion of its claim, not by
+# whatever else it happens to break (a failure on another assertion only is
+# "not ok", with what failed instead).
 MUTANTS = {
     "all-in-window": (
         "a range that meets no CXL window goes to HMEM at once", "f", "ours",
         [("hmem/resolver.rs",
           "let meets = cxl && sr.range.is_valid() && resource::meets_cxl_window(&sr.range);",
-          "let meets = cxl && sr.range.is_valid();")]),
+          "let meets = cxl && sr.range.is_valid();")],
+        "reason 'not fully contained"),
     "slow-early": (
         "HMEM's ranges outside CXL windows at once (a bound in seconds)", "f", "ours",
         [("hmem/resolver.rs",
           "    pub(crate) fn start(self: &Arc<Self>) -> Result {\n",
           "    pub(crate) fn start(self: &Arc<Self>) -> Result {\n"
-          "        kernel::time::delay::fsleep(kernel::time::Delta::from_secs(20));\n")]),
+          "        kernel::time::delay::fsleep(kernel::time::Delta::from_secs(20));\n")],
+        'hmem_ready_s = .* more than its bound'),
     "slow-cxl": (
         "user-created regions get DAX at once (a bound in seconds)", "a", "ours",
         [("cxl_dax/registration.rs",
           "        hmem_decision::wait();\n",
           "        hmem_decision::wait();\n"
-          "        kernel::time::delay::fsleep(kernel::time::Delta::from_secs(20));\n")]),
+          "        kernel::time::delay::fsleep(kernel::time::Delta::from_secs(20));\n")],
+        'no DAX device under a CXL region|dax_ready_s = .* more than its bound'),
     "contained-false": (
         "per-range: a contained range goes to CXL", "c", "ours",
         [("hmem/resolver.rs",
           "let contained = meets && glue::cxl_region_contains(&sr.range);",
-          "let contained = false;")]),
+          "let contained = false;")],
+        "expected owner cxl, found \\['hmem'\\]"),
     "reason-text": (
         "the report's reason column is checked", "c", "ours",
         [("ownership/policy.rs",
           'Self::ContainedByRegion => "contained by a committed CXL region",',
-          'Self::ContainedByRegion => "contained by a CXL region",')]),
+          'Self::ContainedByRegion => "contained by a CXL region",')],
+        "reason 'contained by a CXL region', expected"),
     "warn-contained": (
         "the 'meets a CXL window' warning exactly once", "e", "ours",
         [("hmem/resolver.rs",
           "if decision.reason == Reason::NotContained {",
-          "if matches!(decision.reason, Reason::NotContained | Reason::ContainedByRegion) {")]),
+          "if matches!(decision.reason, Reason::NotContained | Reason::ContainedByRegion) {")],
+        'meets a CXL window but no committed CXL region/ 2 times, expected 1'),
     "no-sr-filter": (
         "only Soft Reserved ranges take part (HMAT)", "hmat-b", "ours",
         [("hmem/resolver.rs",
           "if sr.range.is_valid() && !resource::is_soft_reserved(&sr.range) {",
-          "if false && !resource::is_soft_reserved(&sr.range) {")]),
+          "if false && !resource::is_soft_reserved(&sr.range) {")],
+        'ownership report lists .*expected exactly the SR ranges'),
     "no-defer": (
         "every binding waits for CXL probe", "reload-racing", "ours",
         [("hmem/resolver.rs",
           "if phase == Phase::Early && meets {",
-          "if phase == Phase::Early && meets && false {")]),
+          "if phase == Phase::Early && meets && false {")],
+        "expected owner cxl, found \\['hmem'\\]"),
     "no-teardown": (
         "strict: the regions over HMEM's ranges are torn down", "e-strict", "ours",
         [("hmem/resolver.rs",
           "self.tear_down_regions(&mut state.ledger);",
-          "let _ = &mut state.ledger;")]),
+          "let _ = &mut state.ledger;")],
+        'CXL regions in /sys/bus/cxl: \\[0x390000000-0x39fffffff\\], expected none'),
     "innocent": (
         "a region over no SR range is never touched", "l-strict", "ours",
         [("region_teardown/select.rs",
           ".find(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region));",
-          ".find(|e| owned_by(e, Owner::Hmem));")]),
+          ".find(|e| owned_by(e, Owner::Hmem));")],
+        'console lacks /strict policy: .*tore down 1 of 1 CXL regions'),
     "rust-inuse-off": (
         "a region in use is never torn down; one line says why", "inuse-kmem", "ours",
         [("hmem/Kbuild",
           "ifeq ($(DAXO_NO_RUST_INUSE),1)",
-          "ifeq (1,1)")]),
+          "ifeq (1,1)")],
+        'console lacks /strict policy: region.*is in use \\\\\\(some of its memory is System RAM'),
     "misaligned": (
         "a contained range HMEM could not use stays with CXL", "misaligned-strict", "ours",
         [("hmem/resolver.rs",
           "hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),",
-          "hmem_usable: true,")]),
+          "hmem_usable: true,")],
+        'expected owner cxl, found none'),
     "register-all": (
         "every hmem.N counted: a rebind giving HMEM a range CXL holds fails", "i", "ours",
         [("hmem/resolver.rs",
           "if decision.owner != Owner::Hmem || state.devices",
-          "if false || state.devices")]),
+          "if false || state.devices")],
+        'bound hmem devices, expected 1'),
     "silent-failure": (
         "a failure in any step says which range and step", "fault", "ours",
         [("hmem/resolver.rs",
           'dev_err!(dev, "{} failure for {}: {:?}\\n", step.what(), range, e)',
-          "let _ = (step, e);")]),
+          "let _ = (step, e);")],
+        'fired, but no error or warning followed'),
     "sr-entry-stays": (
         "the Soft Reserved entries, an exact set; gone with hmem.N", "handback", "ours",
         [("ffi/soft_reserved.rs",
           "unsafe { bindings::remove_resource(self.res.as_ptr()) };\n"
           "        // SAFETY: `res` came from KBox::leak in `insert` and is unlinked.\n"
           "        drop(unsafe { KBox::from_raw(self.res.as_ptr()) });",
-          "let _ = &self.res;")]),
+          "let _ = &self.res;")],
+        "'Soft Reserved' in /proc/iomem: \\[0x390000000-0x39fffffff\\], expected none"),
     "handback-text": (
         "hand-back: the report says 'handed back to CXL'", "handback", "ours",
         [("hmem/report.rs",
           'out.write_str("; handed back to CXL")?;',
-          'out.write_str("")?;')]),
+          'out.write_str("")?;')],
+        "expected '.*; handed back to CXL'"),
     "busy-line": (
         "a second claimant fails with -EBUSY in one line naming the holder", "d", "ours",
         [("ffi/dax.rs",
           '"{} is owned by {} ({}, {}): not creating a DAX region (-EBUSY)\\n",',
-          '"{} is owned by {} ({}, {}): not creating a DAX region\\n",')]),
+          '"{} is owned by {} ({}, {}): not creating a DAX region\\n",')],
+        'console lacks /dax_region0: .*not creating a DAX region \\\\\\(-EBUSY'),
     "policy-writable": (
         "`ownership` is read-only", "params", "ours-hmem",
         [("hmem/hmem_glue.c",
           "module_param_cb(ownership, &ownership_ops, &ownership_policy, 0444);",
-          "module_param_cb(ownership, &ownership_ops, &ownership_policy, 0644);")]),
+          "module_param_cb(ownership, &ownership_ops, &ownership_policy, 0644);")],
+        'the ownership parameter is read-only \\(unexpectedly succeeded\\)'),
     "idle-ignored": (
         "`region_idle=Y`: a DAX region whose one device has size 0", "idle", "ours-hmem",
         [("hmem/dax_driver.rs",
           "let idle = hmem_glue::region_idle();",
-          "let idle = false;")]),
+          "let idle = false;")],
+        'hmem.N has a DAX region whose one device is of size 0'),
     "no-request-cxl": (
         "dax_hmem before the CXL stack requests it", "g", "ours",
         [("hmem/hmem_glue.c",
           '\t\trequest_module("cxl_acpi");\n\t\trequest_module("cxl_pci");\n',
-          "")]),
+          "")],
+        'guest step failed: cxl_acpi and cxl_pci loaded'),
     "splat": (
         "any stack dump fails a scenario", "b", "ours",
         [("hmem/resolver.rs",
           "        let decision = match verdict {",
-          "        kernel::warn_on!(true);\n        let decision = match verdict {")]),
+          "        kernel::warn_on!(true);\n        let decision = match verdict {")],
+        'kernel: .*WARNING: hmem/resolver.rs'),
 }
 
 
@@ -176,15 +201,16 @@ def prepare(kdir, name, edits, root):
     return d, None
 
 
-def run(kdir, name, scenario, impl, d):
-    """Run the scenario on the mutant: (killed, first problem)."""
+def run(kdir, name, scenario, impl, d, caught):
+    """Run the scenario on the mutant: (killed, the problem that caught it,
+    or why it was not caught)."""
     env = dict(os.environ, DAXO_IMAGES=os.path.join(d, "img"))
     summary = os.path.join(d, "summary")
     out = subprocess.run(
         [sys.executable, os.path.join(TOP, "scripts/harness.py"), "--kdir", kdir,
          "--impl", impl, "--only", scenario, "--jobs", "1", "--summary", summary,
          "--logdir", os.path.join(d, "logs")],
-        env=env, capture_output=True, text=True).stdout
+        env=env, capture_output=True, text=True, errors="replace").stdout
     open(os.path.join(d, "harness.log"), "w").write(out)
     try:
         passed, failed, _ = open(summary).read().split()
@@ -193,7 +219,18 @@ def run(kdir, name, scenario, impl, d):
     if int(passed) + int(failed) == 0:
         return False, f"no scenario {scenario} for {impl}"
     problems = [m.group(1) for m in re.finditer(r"^#   (?!logs:)(.*)$", out, re.M)]
-    return int(failed) > 0, (problems[0] if problems else "no problem printed")[:200]
+    if not problems:
+        return False, "no problem printed"
+    # A guest that did not finish proves nothing about the check: the
+    # mutant must be caught by an assertion of a finished run.
+    if any(p.startswith(("the guest did not finish", "qemu: ")) for p in problems):
+        return False, f"inconclusive: {problems[0][:160]}"
+    hit = next((p for p in problems if re.search(caught, p)), None)
+    if int(failed) == 0:
+        return False, "the scenario passed"
+    if hit is None:
+        return False, f"failed, but not on /{caught}/: {problems[0][:160]}"
+    return True, hit[:200]
 
 
 def main():
@@ -204,7 +241,7 @@ def main():
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     if args.list:
-        for name, (claim, scn, impl, _) in MUTANTS.items():
+        for name, (claim, scn, impl, _, _) in MUTANTS.items():
             print(f"{name}: {impl}/{scn}: {claim}")
         return 0
     if not args.kdir:
@@ -225,15 +262,19 @@ def main():
     for name in todo:
         built[name] = prepare(kdir, name, MUTANTS[name][3], root)
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {name: pool.submit(run, kdir, name, MUTANTS[name][1], MUTANTS[name][2], d)
+        futures = {name: pool.submit(run, kdir, name, MUTANTS[name][1], MUTANTS[name][2], d,
+                                     MUTANTS[name][4])
                    for name, (d, err) in built.items() if err is None}
         killed = survived = 0
         for i, name in enumerate(todo, 1):
-            claim, scn, impl, _ = MUTANTS[name]
+            claim, scn, impl, _, _ = MUTANTS[name]
             if built[name][1] is not None:
                 ok, why = False, built[name][1]
             else:
-                ok, why = futures[name].result()
+                try:
+                    ok, why = futures[name].result()
+                except Exception as e:  # pylint: disable=broad-except
+                    ok, why = False, f"the run failed: {e!r}"[:200]
             killed += ok
             survived += not ok
             verdict = "killed" if ok else "SURVIVED"
