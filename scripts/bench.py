@@ -111,16 +111,28 @@ def bench_two_stage(sr, ndax):
     return s
 
 
+# What the scenarios check about their own guest steps (their time bounds,
+# the memory they online through kmem, their console counts): the bench
+# boots its own steps, kmem blacklisted and the console at LOGLEVEL, so
+# only the owners, the report and the invariants are judged.
+OWN_STEPS = ("bounds", "dax_driver", "system_ram", "console_count")
+
+
+def bench_of(name):
+    """Scenario `name` without the checks of its own guest steps."""
+    return {k: v for k, v in scenarios.SCENARIOS[name].items() if k not in OWN_STEPS}
+
+
 BENCH = {
-    "a": {**scenarios.SCENARIOS["a"],
+    "a": {**bench_of("a"),
           "stage1": [TRACE, scenarios.BRING_UP, "rd=$(root_decoder_at 0x%x)" % W0,
                      QUIET, LOAD, f"bench_region $rd {256 * M} mem0 || return",
                      "bench_wait_dax 1", "snapshot final"],
           "ndax": 1,
           # settle starts when the region is created, after the loads
           "phase_step": f"bench_region $rd {256 * M} mem0 || return"},
-    "c": {**scenarios.SCENARIOS["c"], **bench_two_stage([SR_REGION], 1), "ndax": 1},
-    "e": {**scenarios.SCENARIOS["e"], **bench_two_stage([SR_REGION, SR_UNCOVERED], 2),
+    "c": {**bench_of("c"), **bench_two_stage([SR_REGION], 1), "ndax": 1},
+    "e": {**bench_of("e"), **bench_two_stage([SR_REGION, SR_UNCOVERED], 2),
           "ndax": 2},
 }
 

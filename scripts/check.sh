@@ -10,7 +10,7 @@ cd "$DAXO_TOP"
 
 # Implementations whose scenarios run (see scripts/scenarios.py): the C
 # anchor, both Rust modules, and each Rust module beside the other C one.
-IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl ours-noteardown ours-cfence}
+IMPLS=${DAXO_IMPLS:-c ours ours-hmem ours-cxl ours-noteardown ours-cfence ours-strictdef}
 
 t0=$(date +%s)
 scripts/setup-host.sh
@@ -54,19 +54,19 @@ if [ $rc = 0 ]; then
 	count "out of tree, a kernel with DEV_DAX_HMEM=n is refused in one line" $rc3
 fi
 
-# variant NAME FLAG WHAT: build the modules from a copy of the sources in
-# $kdir/daxo-NAME with make flag FLAG=1; sets $built to that directory
-# when the build passed, else to nothing.
+# variant NAME VAR=VALUE WHAT: build the modules from a copy of the sources
+# in $kdir/daxo-NAME with that make variable; sets $built to that
+# directory when the build passed, else to nothing.
 variant() {
 	local dir=$kdir/daxo-$1 r=0
 	built=
 	[ $rc = 0 ] || return 0
 	rm -rf "$dir" && mkdir -p "$dir"
 	git ls-files -z | xargs -0 cp --parents -t "$dir"
-	make --no-print-directory -C "$dir" KDIR="$kdir" "$2=1" modules \
+	make --no-print-directory -C "$dir" KDIR="$kdir" "$2" modules \
 		> "$dir.log" 2>&1 || r=$?
 	[ $r = 0 ] || tail -n 40 "$dir.log"
-	count "out-of-tree build of dax_hmem.ko $3 ($2=1)" $r
+	count "out-of-tree build of dax_hmem.ko $3 ($2)" $r
 	[ $r != 0 ] || built=$dir
 }
 
@@ -74,10 +74,15 @@ variant() {
 # (scenario e-strict-kept), and with its own in-use checks compiled out
 # (implementation ours-cfence: the CXL core's check in
 # cxl_region_teardown() alone must keep regions in use, scenarios inuse-*).
-variant noteardown DAXO_NO_TEARDOWN "without region teardown"
+variant noteardown DAXO_NO_TEARDOWN=1 "without region teardown"
 noteardown=$built
-variant cfence DAXO_NO_RUST_INUSE "without its own in-use checks"
+variant cfence DAXO_NO_RUST_INUSE=1 "without its own in-use checks"
 cfence=$built
+# dax_hmem with the strict policy as its built-in default, as the Kconfig
+# option DEV_DAX_HMEM_RUST_STRICT gives it (implementation ours-strictdef,
+# scenario e-strict-default).
+variant strictdef CONFIG_DEV_DAX_HMEM_RUST_STRICT=y "with the strict default policy"
+strictdef=$built
 
 # The kernel's CXL test fixture (tools/testing/cxl), and our dax_hmem
 # linked with its wraps (scripts/cxltest.sh; scenarios cxltest-*).
@@ -90,7 +95,7 @@ if [ $rc = 0 ]; then
 fi
 
 scripts/initramfs.sh "$kdir" "$([ $rc = 0 ] && echo "$DAXO_TOP")" \
-	"$noteardown" "$cfence" "$cxltest" > /dev/null
+	"$noteardown" "$cfence" "$cxltest" "$strictdef" > /dev/null
 
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT

@@ -245,7 +245,8 @@ def daxctl_paths(snap):
 
 # Implementations whose dax_hmem is ours ("builtin": both Rust drivers
 # built into the in-tree kernel of scripts/intree.sh).
-RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "ours-cfence", "builtin")
+RUST_HMEM = ("ours", "ours-hmem", "ours-noteardown", "ours-cfence", "ours-strictdef",
+             "builtin")
 
 
 def judge_range(snap, start, size, want):
@@ -1013,7 +1014,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kdir", required=True)
     ap.add_argument("--impl", action="append", choices=["c", "ours", "ours-hmem", "ours-cxl",
-                                                   "ours-noteardown", "ours-cfence", "builtin"])
+                                                   "ours-noteardown", "ours-cfence",
+                                                   "ours-strictdef", "builtin"])
     ap.add_argument("--only", default="")
     ap.add_argument("--logdir", default=None)
     ap.add_argument("--list", action="store_true")

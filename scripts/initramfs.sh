@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs pieces for a kernel build directory.
 #
-#   scripts/initramfs.sh KDIR [OURS_DIR [NOTEARDOWN_DIR [CFENCE_DIR [CXLTEST_DIR]]]]
+#   scripts/initramfs.sh KDIR [OURS_DIR [NOTEARDOWN_DIR [CFENCE_DIR [CXLTEST_DIR
+#                        [STRICTDEF_DIR]]]]]
 #
 # Writes into $DAXO_IMAGES, by default KDIR/daxo/ (harness.py reads the
 # same variable):
@@ -19,6 +20,8 @@
 #                  region teardown in NOTEARDOWN_DIR (when given);
 #   ours-cfence.cpio.gz  as ours, with the dax_hmem.ko built without its own
 #                  in-use checks in CFENCE_DIR (when given);
+#   ours-strictdef.cpio.gz  as ours, with the dax_hmem.ko built with the
+#                  strict policy as its default in STRICTDEF_DIR (when given);
 #   cxltest-c.cpio.gz, cxltest-ours.cpio.gz  the kernel's CXL test fixture
 #                  (scripts/cxltest.sh's output in CXLTEST_DIR, when given)
 #                  in place of the kernel's CXL modules, with the fixture's
@@ -33,6 +36,7 @@ OURS=${2:-}
 NOTEARDOWN=${3:-}
 CFENCE=${4:-}
 CXLTEST=${5:-}
+STRICTDEF=${6:-}
 OUT=${DAXO_IMAGES:-$KDIR/daxo}
 kver=$(cat "$KDIR/include/config/kernel.release")
 mods=$KDIR/modroot/lib/modules/$kver
@@ -152,6 +156,8 @@ if [ -n "$OURS" ]; then
 		overlay ours-noteardown dax_hmem="$NOTEARDOWN/hmem/dax_hmem.ko" dax_cxl
 	[ -z "$CFENCE" ] ||			# only the CXL core sees regions in use
 		overlay ours-cfence dax_hmem="$CFENCE/hmem/dax_hmem.ko" dax_cxl
+	[ -z "$STRICTDEF" ] ||			# strict by default (Kconfig)
+		overlay ours-strictdef dax_hmem="$STRICTDEF/hmem/dax_hmem.ko" dax_cxl
 fi
 if [ -n "$CXLTEST" ]; then
 	cxltest_overlay cxltest-c "$CXLTEST/mo/dax_hmem.ko"

@@ -385,6 +385,22 @@ SCENARIOS["e-strict"] = {
     "impls": ["ours", "ours-hmem"],
 }
 
+# The Kconfig default (DEV_DAX_HMEM_RUST_STRICT=y, out of tree `make
+# CONFIG_DEV_DAX_HMEM_RUST_STRICT=y`): strict with no parameter given.
+SCENARIOS["e-strict-default"] = {
+    **SCENARIOS["e-strict"],
+    "title": "as (e-strict), dax_hmem built with the strict default policy (Kconfig) and "
+             "loaded with no parameter -> HMEM owns both ranges; the region is torn down",
+    **two_stage([(256 * M, ["mem0"])], [SR_REGION, SR_UNCOVERED],
+                [LOAD_HMEM_CXL,
+                 "step 'the ownership parameter reads strict' "
+                 "[ \"$(cat /sys/module/dax_hmem/parameters/ownership)\" = strict ]",
+                 "snapshot final", "unbind_hmem", "rd=$(root_decoder_at 0x%x)" % W0,
+                 f"region_step $rd {256 * M} mem0", "snapshot reuse"]),
+    "policy": "strict",
+    "impls": ["ours-strictdef"],
+}
+
 SCENARIOS["e-strict-kept"] = {
     "title": "as (e-strict), dax_hmem built without the CXL-core teardown helper -> "
              "HMEM owns both ranges; the region stays, its DAX claim fails with -EBUSY",
