@@ -11,31 +11,40 @@
 
 use kernel::{prelude::*, sync::Arc};
 
-/// The abstractions over the DAX and CXL C APIs (`ffi/`) this driver
-/// uses. Out of tree each module compiles its own copy: modules cannot
-/// share a Rust crate.
-#[path = "../ffi"]
-mod abstraction {
-    pub(crate) mod bindings;
-    pub(crate) mod cxl;
-    pub(crate) mod dax;
-    pub(crate) mod hmem_decision;
+// The abstractions over the DAX, CXL and NUMA C APIs: in tree the kernel
+// crate's (`rust/kernel/`, the series' `rust:` patches).
+#[cfg(not(daxo_out_of_tree))]
+use kernel::{cxl, dax, numa, range, workqueue};
+
+// Out of tree, the same files compiled into this module (out-of-tree
+// modules cannot share a Rust crate), over bindings generated at build time
+// (`rust/bindings/`).
+#[cfg(daxo_out_of_tree)]
+#[path = "../rust/bindings/bindings.rs"]
+mod bindings;
+/// The parts of `rust/kernel/` this module uses; their items are `pub` for
+/// the kernel crate.
+#[cfg(daxo_out_of_tree)]
+#[path = "../rust/kernel"]
+#[allow(unreachable_pub)]
+mod abstractions {
+    pub(crate) mod cxl {
+        pub(crate) mod driver;
+    }
+    pub(crate) mod dax {
+        pub(crate) mod claim;
+        pub(crate) mod region;
+    }
     pub(crate) mod numa;
-    pub(crate) mod workqueue;
-
-    use bindings::raw_device;
-}
-
-/// The part of `ownership/` a DAX-region claim needs.
-#[path = "../ownership"]
-mod ownership {
-    pub(crate) mod claim;
     pub(crate) mod range;
-
-    pub(crate) use claim::{Holder, RegionError};
-    pub(crate) use range::PhysRange;
+    pub(crate) mod workqueue {
+        pub(crate) mod flush;
+    }
 }
+#[cfg(daxo_out_of_tree)]
+use abstractions::{cxl, dax, numa, range, workqueue};
 
+mod decision;
 mod node;
 mod probe;
 mod registration;

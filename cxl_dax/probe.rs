@@ -2,12 +2,10 @@
 
 //! Probe of a `cxl_dax_region` device: a DAX region over the CXL region.
 
-use crate::abstraction::{
-    cxl,
-    dax::{self, RegionSpec, Rival},
-    numa,
-};
+use crate::cxl::driver as cxl;
+use crate::dax::region::{self as dax, RegionSpec, Rival};
 use crate::node;
+use crate::numa;
 use kernel::prelude::*;
 
 /// The driver of `cxl_dax_region` devices.

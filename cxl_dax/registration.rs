@@ -12,8 +12,10 @@
 //! this module's code (the work's epilogue and the last `Arc` drop
 //! included), so an immediate unload after load is safe.
 
-use crate::abstraction::{cxl, hmem_decision, workqueue as wq};
+use crate::cxl::driver as cxl;
+use crate::decision;
 use crate::probe::CxlDaxRegionDriver;
+use crate::workqueue::flush::flush;
 use kernel::{
     new_work,
     prelude::*,
@@ -39,7 +41,7 @@ impl WorkItem for Registration {
 
     fn run(this: Arc<Registration>) {
         // Soft Reserved ownership is stable from here on.
-        hmem_decision::wait();
+        decision::wait();
         if let Err(e) = this.driver.register() {
             pr_err!(
                 "cannot register the cxl_dax_region driver: {}\n",
@@ -70,7 +72,7 @@ impl Registration {
     /// Wait until the registration work has finished running (it is never
     /// queued again), then unregister the driver if it registered.
     pub(crate) fn stop(&self) {
-        wq::flush(&self.work);
+        flush(&self.work);
         self.driver.unregister();
     }
 }

@@ -3,13 +3,11 @@
 //! The `hmem` driver: one DAX region per `hmem.N` device, that is per Soft
 //! Reserved range HMEM owns.
 
-use crate::abstraction::{
-    dax::{self, RegionSpec, Rival},
-    hmem_driver::{self, HmemRange},
-    hmem_glue,
-    soft_reserved::SoftReservedEntry,
-};
-use crate::ownership::PhysRange;
+use crate::dax::region::{self as dax, RegionSpec, Rival};
+use crate::glue as hmem_glue;
+use crate::hmem::driver::{self as hmem_driver, HmemRange};
+use crate::iomem::soft_reserved::SoftReservedEntry;
+use crate::range::PhysRange;
 use kernel::{
     device::{Bound, Device},
     devres,

@@ -13,27 +13,52 @@
 //!
 //! `dax_cxl` waits for the decision through `dax_hmem_flush_work()`.
 
-use abstraction::{hmem_driver, hmem_glue};
+use glue as hmem_glue;
+use hmem::driver as hmem_driver;
 use kernel::{driver, platform, prelude::*};
 
-/// The abstractions over the DAX, HMEM and CXL C APIs (`ffi/`) this
-/// driver uses. Out of tree each module compiles its own copy: modules
-/// cannot share a Rust crate.
-#[path = "../ffi"]
-mod abstraction {
-    pub(crate) mod bindings;
-    #[cfg(daxo_region_teardown)]
-    pub(crate) mod cxl_region;
-    pub(crate) mod dax;
-    pub(crate) mod hmem;
-    pub(crate) mod hmem_device;
-    pub(crate) mod hmem_driver;
-    pub(crate) mod hmem_glue;
-    pub(crate) mod resource;
-    pub(crate) mod soft_reserved;
+// The abstractions over the DAX, HMEM, CXL and iomem C APIs: in tree the
+// kernel crate's (`rust/kernel/`, the series' `rust:` patches).
+#[cfg(all(not(daxo_out_of_tree), daxo_region_teardown))]
+use kernel::cxl;
+#[cfg(not(daxo_out_of_tree))]
+use kernel::{dax, hmem, iomem, range};
 
-    use bindings::raw_device;
+// Out of tree, the same files compiled into this module (out-of-tree
+// modules cannot share a Rust crate), over bindings generated at build time
+// (`rust/bindings/`).
+#[cfg(daxo_out_of_tree)]
+#[path = "../rust/bindings/bindings.rs"]
+mod bindings;
+/// The parts of `rust/kernel/` this module uses; their items are `pub` for
+/// the kernel crate.
+#[cfg(daxo_out_of_tree)]
+#[path = "../rust/kernel"]
+#[allow(unreachable_pub)]
+mod abstractions {
+    #[cfg(daxo_region_teardown)]
+    pub(crate) mod cxl {
+        pub(crate) mod region;
+    }
+    pub(crate) mod dax {
+        pub(crate) mod claim;
+        pub(crate) mod region;
+    }
+    pub(crate) mod hmem {
+        pub(crate) mod device;
+        pub(crate) mod driver;
+        pub(crate) mod walk;
+    }
+    pub(crate) mod iomem {
+        pub(crate) mod query;
+        pub(crate) mod soft_reserved;
+    }
+    pub(crate) mod range;
 }
+#[cfg(all(daxo_out_of_tree, daxo_region_teardown))]
+use abstractions::cxl;
+#[cfg(daxo_out_of_tree)]
+use abstractions::{dax, hmem, iomem, range};
 
 #[path = "../ownership/mod.rs"]
 mod ownership;
@@ -42,6 +67,7 @@ mod ownership;
 mod region_teardown;
 
 mod dax_driver;
+mod glue;
 mod platform_driver;
 mod report;
 mod resolver;
@@ -73,7 +99,7 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         hmem_glue::request_cxl_modules();
         report::init();
-        abstraction::hmem::init();
+        hmem::walk::init();
         if hmem_glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {
                 pr_info!(

@@ -17,8 +17,9 @@
 //! range handed back to CXL (`hmem.N` unbound, a region created over it)
 //! shows its new holder.
 
-use crate::abstraction::{dax, hmem_glue};
-use crate::ownership::{Entry, Holder, Ledger, Owner, Policy, Rejection};
+use crate::dax::{claim::Holder, region as dax};
+use crate::glue as hmem_glue;
+use crate::ownership::{Entry, Ledger, Owner, Policy, Rejection};
 use kernel::{
     device::{Bound, Device},
     fmt::Write,

@@ -26,10 +26,11 @@
 //! track: the work item takes no device lock of `hmem_platform`, and
 //! waits for device probe before it takes the mutex.
 
-use crate::abstraction::{
-    dax, hmem::soft_reserved_ranges, hmem_device::HmemDevice, hmem_glue as glue, resource,
-};
-use crate::ownership::{self, claim, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
+use crate::dax::{claim, region as dax};
+use crate::glue;
+use crate::hmem::{device::HmemDevice, walk::soft_reserved_ranges};
+use crate::iomem::query as resource;
+use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
 use crate::region_teardown::{self, Surveyed};
 use crate::report;
 use kernel::{

@@ -3,7 +3,7 @@
 //! The record of what was decided, range by range.
 
 use super::policy::{Owner, Policy, Reason, Verdict};
-use super::range::PhysRange;
+use crate::range::PhysRange;
 use kernel::prelude::*;
 
 /// One decided range.

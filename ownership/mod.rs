@@ -8,12 +8,9 @@
 //! verdict per range, all at once, and the [`Ledger`] keeps what was
 //! decided. KUnit tests it directly (`tests/kunit/`).
 
-pub(crate) mod claim;
 pub(crate) mod ledger;
 pub(crate) mod policy;
-pub(crate) mod range;
 
-pub(crate) use claim::{Holder, RegionError};
+pub(crate) use crate::range::PhysRange;
 pub(crate) use ledger::{Entry, Ledger};
 pub(crate) use policy::{decide, Facts, Owner, Policy, Reason, Rejection, Verdict};
-pub(crate) use range::PhysRange;

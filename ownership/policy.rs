@@ -2,17 +2,8 @@
 
 //! The ownership policies and the decision over all ranges at once.
 
-use super::range::PhysRange;
+use crate::range::PhysRange;
 use kernel::prelude::*;
-
-// Containment is the policy's question (dax_cxl, which compiles
-// `range.rs` for its claims, never asks it).
-impl PhysRange {
-    /// Whether `other` lies entirely within this range.
-    pub(crate) const fn contains(&self, other: &PhysRange) -> bool {
-        self.is_valid() && other.is_valid() && self.start <= other.start && other.end <= self.end
-    }
-}
 
 /// How Soft Reserved ranges that meet a CXL window are shared out.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -247,6 +238,18 @@ mod tests {
         decide, policy::Decision, Entry, Owner, PhysRange, Policy, Reason, Rejection,
     };
     use kernel::prelude::*;
+
+    #[test]
+    fn reasons_are_described() {
+        assert_eq!(
+            Reason::OutsideCxlWindows.describe(),
+            "outside every CXL window"
+        );
+        assert_eq!(
+            Reason::ContainedByRegion.describe(),
+            "contained by a committed CXL region"
+        );
+    }
 
     #[test]
     fn no_ranges() {

@@ -3,7 +3,7 @@
 //! Carry out the teardown [`super::select`] chooses.
 
 use super::{select::select, Outcome};
-use crate::abstraction::cxl_region::{self, InUse, Region};
+use crate::cxl::region::{self as cxl_region, InUse, Region};
 use crate::ownership::{Entry, PhysRange};
 use kernel::{device::Device, prelude::*};
 
@@ -31,13 +31,24 @@ impl Surveyed {
     }
 }
 
+/// Whether `region` is in use now ([`Region::in_use`]); never, in a test
+/// build (DAXO_NO_RUST_INUSE=1, implementation ours-cfence) that leaves the
+/// decision to the CXL core's own check, to show that it alone keeps memory
+/// safe.
+fn in_use(region: &Region) -> Option<InUse> {
+    if cfg!(daxo_no_rust_in_use) {
+        return None;
+    }
+    region.in_use()
+}
+
 /// Every CXL region with its range, and whether it is in use now: its DAX
 /// region bound, or some of its memory System RAM.
 pub(crate) fn survey() -> Result<KVec<Surveyed>> {
     let regions = cxl_region::regions()?;
     let mut out = KVec::with_capacity(regions.len(), GFP_KERNEL)?;
     for region in regions {
-        let in_use = region.in_use();
+        let in_use = in_use(&region);
         out.push(Surveyed { region, in_use }, GFP_KERNEL)?;
     }
     Ok(out)
@@ -68,7 +79,7 @@ pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
         // Never under memory in use: looked at again right before; the
         // CXL core decides under the region's lock (EBUSY), and marks the
         // region dead so that nothing binds it before it is gone.
-        let in_use = region.in_use();
+        let in_use = in_use(region);
         let rc = match in_use {
             Some(_) => Err(EBUSY),
             None => cxl_region::teardown(region, &d.because),

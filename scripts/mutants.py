@@ -122,7 +122,7 @@ MUTANTS = {
         'fired, but no error or warning followed'),
     "sr-entry-stays": (
         "the Soft Reserved entries, an exact set; gone with hmem.N", "handback", "ours",
-        [("ffi/soft_reserved.rs",
+        [("rust/kernel/iomem/soft_reserved.rs",
           "unsafe { bindings::remove_resource(self.res.as_ptr()) };\n"
           "        // SAFETY: `res` came from KBox::leak in `insert` and is unlinked.\n"
           "        drop(unsafe { KBox::from_raw(self.res.as_ptr()) });",
@@ -136,7 +136,7 @@ MUTANTS = {
         "expected '.*; handed back to CXL'"),
     "busy-line": (
         "a second claimant fails with -EBUSY in one line naming the holder", "d", "ours",
-        [("ffi/dax.rs",
+        [("rust/kernel/dax/region.rs",
           '"{} is owned by {} ({}, {}): not creating a DAX region (-EBUSY)\\n",',
           '"{} is owned by {} ({}, {}): not creating a DAX region\\n",')],
         'console lacks /dax_region0: .*not creating a DAX region \\\\\\(-EBUSY'),

@@ -1171,10 +1171,12 @@ SCENARIOS["inuse-stuck"] = {
     "impls": ["ours", "ours-cfence"],
 }
 
-# The suites sit next to the code they test: ownership/policy.rs,
-# claim.rs, ledger.rs, range.rs, region_teardown/select.rs, cxl_dax/node.rs.
-KUNIT_SUITES = ["dax_ownership", "dax_ownership_claim", "dax_ownership_ledger",
-                "dax_ownership_range", "dax_region_teardown", "dax_cxl_node"]
+# The suites sit next to the code they test: ownership/policy.rs and
+# ledger.rs, region_teardown/select.rs, cxl_dax/node.rs, and the
+# abstractions' rust/kernel/range.rs and dax/claim.rs (in tree the kernel
+# crate's suites, rust_kernel_*; out of tree in dax_ownership_kunit too).
+KUNIT_SUITES = ["dax_ownership", "dax_ownership_ledger", "dax_region_teardown",
+                "dax_cxl_node", "rust_kernel_range", "rust_kernel_dax_claim"]
 SCENARIOS["kunit"] = {
     "title": "KUnit: the ownership decision and ledger, the teardown's choice, the node",
     "topology": "one-hb",

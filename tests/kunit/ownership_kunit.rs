@@ -6,6 +6,23 @@
 
 use kernel::prelude::*;
 
+// In tree `PhysRange` is the kernel crate's, whose own suites test it
+// (and `kernel::dax::claim`); out of tree this module compiles both files
+// with their suites.
+#[cfg(not(daxo_out_of_tree))]
+use kernel::range;
+#[cfg(daxo_out_of_tree)]
+#[path = "../../rust/kernel"]
+#[allow(unreachable_pub)]
+mod abstractions {
+    pub(crate) mod dax {
+        pub(crate) mod claim;
+    }
+    pub(crate) mod range;
+}
+#[cfg(daxo_out_of_tree)]
+use abstractions::range;
+
 #[path = "../../ownership/mod.rs"]
 mod ownership;
 

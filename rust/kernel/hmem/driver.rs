@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The driver of `hmem.N` platform devices, one per Soft Reserved range
-//! HMEM owns ([`super::hmem_device`]).
+//! HMEM owns ([`super::device`]).
 //!
 //! Written as `rust/kernel/platform.rs` is, but without
 //! `driver::Registration` and `platform::Driver`: they keep the Rust
@@ -10,8 +10,8 @@
 //! (`alloc_dax_region()`). A [`Driver`] keeps nothing in driver data; what
 //! its probe sets up lives in devres.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+use crate::range::PhysRange;
 use core::marker::PhantomData;
 use kernel::{
     device::{Core, Device},
@@ -23,10 +23,10 @@ use kernel::{
 };
 
 /// The name of the driver and of its devices (`hmem.N`).
-pub(crate) const NAME: &CStr = c"hmem";
+pub const NAME: &CStr = c"hmem";
 
 /// An `hmem.N` device in its driver's probe, with the range it stands for.
-pub(crate) struct HmemRange<'a> {
+pub struct HmemRange<'a> {
     dev: &'a Device<Core<'a>>,
     id: i32,
     range: PhysRange,
@@ -35,36 +35,36 @@ pub(crate) struct HmemRange<'a> {
 
 impl<'a> HmemRange<'a> {
     /// The device, with the proof that its bus callback is running.
-    pub(crate) fn device(&self) -> &'a Device<Core<'a>> {
+    pub fn device(&self) -> &'a Device<Core<'a>> {
         self.dev
     }
 
     /// The device's id, a memregion id (`hmem.<id>`).
-    pub(crate) fn id(&self) -> i32 {
+    pub fn id(&self) -> i32 {
         self.id
     }
 
     /// The Soft Reserved range.
-    pub(crate) fn range(&self) -> PhysRange {
+    pub fn range(&self) -> PhysRange {
         self.range
     }
 
     /// The NUMA node firmware gave the range.
-    pub(crate) fn target_node(&self) -> i32 {
+    pub fn target_node(&self) -> i32 {
         self.target_node
     }
 }
 
 // SAFETY: `dev` is bound to a `Registration`'s driver, which keeps nothing
 // in driver data (see the module documentation).
-unsafe impl super::dax::Host for HmemRange<'_> {
+unsafe impl crate::dax::region::Host for HmemRange<'_> {
     fn host(&self) -> &Device<kernel::device::Bound> {
         self.dev
     }
 }
 
 /// A driver of `hmem.N` devices.
-pub(crate) trait Driver {
+pub trait Driver {
     /// Bind `hmem`. What it sets up must live in devres of its device,
     /// which has no driver data of the Rust driver's.
     fn probe(hmem: &HmemRange<'_>) -> Result;
@@ -77,7 +77,7 @@ pub(crate) trait Driver {
 /// `drv` is registered with the platform bus, and pinned, for as long as
 /// `self` exists.
 #[pin_data(PinnedDrop)]
-pub(crate) struct Registration<T: Driver> {
+pub struct Registration<T: Driver> {
     #[pin]
     drv: Opaque<bindings::platform_driver>,
     _driver: PhantomData<T>,
@@ -91,7 +91,7 @@ unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
     /// Register the driver of `module`, binding `hmem.N` devices by name.
-    pub(crate) fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+    pub fn new(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             drv <- Opaque::try_ffi_init(|ptr: *mut bindings::platform_driver| {
                 // SAFETY: `try_ffi_init` gives a pointer valid for writes; the

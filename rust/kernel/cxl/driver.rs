@@ -17,8 +17,10 @@
 //! - the owner chooses when to register ([`Registration::register`]), so
 //!   that `dax_cxl` can wait for `dax_hmem`'s decision first.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+#[cfg(daxo_out_of_tree)]
+use crate::bindings::DeviceAsRaw as _;
+use crate::range::PhysRange;
 use core::{
     marker::PhantomData,
     ptr::NonNull,
@@ -42,14 +44,14 @@ const _: () = assert!(bindings::CXL_DEVICE_DAX_REGION == 8);
 ///
 /// `raw` is the valid `struct cxl_dax_region` that embeds `dev`, and its
 /// `cxlr` the valid CXL region that is its parent, for `'a`.
-pub(crate) struct DaxRegion<'a> {
+pub struct DaxRegion<'a> {
     dev: &'a Device<Core<'a>>,
     raw: NonNull<bindings::cxl_dax_region>,
 }
 
 impl<'a> DaxRegion<'a> {
     /// The host physical address range of the CXL region.
-    pub(crate) fn range(&self) -> PhysRange {
+    pub fn range(&self) -> PhysRange {
         // SAFETY: `raw` is valid (type invariant); the range is fixed while
         // the device exists.
         let r = unsafe { (*self.raw.as_ptr()).hpa_range };
@@ -57,7 +59,7 @@ impl<'a> DaxRegion<'a> {
     }
 
     /// The id of the CXL region (`regionN`).
-    pub(crate) fn region_id(&self) -> i32 {
+    pub fn region_id(&self) -> i32 {
         // SAFETY: `raw` and its region are valid (type invariant).
         unsafe { (*(*self.raw.as_ptr()).cxlr).id }
     }
@@ -65,7 +67,7 @@ impl<'a> DaxRegion<'a> {
 
 // SAFETY: `dev` is bound to a `Registration`'s driver, which keeps nothing
 // in driver data (see the module documentation).
-unsafe impl super::dax::Host for DaxRegion<'_> {
+unsafe impl crate::dax::region::Host for DaxRegion<'_> {
     fn host(&self) -> &Device<kernel::device::Bound> {
         self.dev
     }
@@ -75,7 +77,7 @@ unsafe impl super::dax::Host for DaxRegion<'_> {
 ///
 /// It probes asynchronously and, as C's, has no `bind`/`unbind` files in
 /// sysfs.
-pub(crate) trait Driver {
+pub trait Driver {
     /// The driver's name.
     const NAME: &'static CStr;
 
@@ -99,7 +101,7 @@ const REGISTERED: u8 = 2;
 /// `drv` is registered with the CXL bus exactly when `state` is
 /// [`REGISTERED`]; it stays pinned for as long as it is.
 #[pin_data(PinnedDrop)]
-pub(crate) struct Registration<T: Driver> {
+pub struct Registration<T: Driver> {
     #[pin]
     drv: Opaque<bindings::cxl_driver>,
     module: &'static ThisModule,
@@ -118,7 +120,7 @@ unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
     /// The driver of `module` (named `modname`), not registered yet.
-    pub(crate) fn new(module: &'static ThisModule, modname: &'static CStr) -> impl PinInit<Self> {
+    pub fn new(module: &'static ThisModule, modname: &'static CStr) -> impl PinInit<Self> {
         pin_init!(Self {
             drv <- Opaque::ffi_init(|ptr: *mut bindings::cxl_driver| {
                 // SAFETY: `ffi_init` gives a pointer valid for writes.
@@ -141,7 +143,7 @@ impl<T: Driver> Registration<T> {
     }
 
     /// Register the driver; `EBUSY` if it is registered already.
-    pub(crate) fn register(&self) -> Result {
+    pub fn register(&self) -> Result {
         self.state
             .compare_exchange(IDLE, BUSY, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
@@ -162,7 +164,7 @@ impl<T: Driver> Registration<T> {
     }
 
     /// Unregister the driver if it is registered (its devices unbind).
-    pub(crate) fn unregister(&self) {
+    pub fn unregister(&self) {
         if self
             .state
             .compare_exchange(REGISTERED, BUSY, Ordering::Acquire, Ordering::Relaxed)
@@ -184,7 +186,7 @@ impl<T: Driver> Registration<T> {
         from_result(|| {
             // SAFETY: The driver's `id` makes the bus match only devices of
             // type CXL_DEVICE_DAX_REGION, which to_cxl_dax_region() accepts.
-            let raw = unsafe { bindings::to_cxl_dax_region(super::raw_device(dev)) };
+            let raw = unsafe { bindings::to_cxl_dax_region(dev.as_raw()) };
             // INVARIANT: A cxl_dax_region embeds its device, and holds a
             // reference on its region, for as long as the device exists.
             let region = DaxRegion {

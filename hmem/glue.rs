@@ -10,8 +10,8 @@
 //! bind (`request_module()` is a variadic macro,
 //! `cxl_region_contains_resource()` a static inline stub when CXL is off).
 
-use super::bindings::workqueue_struct;
 use crate::ownership::{PhysRange, Policy};
+use kernel::bindings::workqueue_struct;
 use kernel::{
     device::{Bound, Device},
     devres,
@@ -196,6 +196,14 @@ impl Drop for HmemQueue {
     }
 }
 
+/// `dev` as the glue's `struct device *`.
+fn raw_device(dev: &Device<impl kernel::device::DeviceContext>) -> *mut kernel::ffi::c_void {
+    // `Device` is a transparent wrapper around `struct device`.
+    core::ptr::from_ref(dev)
+        .cast::<kernel::ffi::c_void>()
+        .cast_mut()
+}
+
 /// The `ownership` attribute of a device, removed (waiting for its
 /// readers) on drop.
 struct ReportFile {
@@ -206,7 +214,7 @@ impl Drop for ReportFile {
     fn drop(&mut self) {
         // SAFETY: `dev` is valid (a reference is held); it has the
         // attribute, added by `add_report`.
-        unsafe { raw::daxo_hmem_report_remove(super::raw_device(&self.dev).cast()) };
+        unsafe { raw::daxo_hmem_report_remove(raw_device(&self.dev)) };
     }
 }
 
@@ -217,7 +225,7 @@ pub(crate) fn add_report(dev: &Device<Bound>) -> Result {
     // and goes before it: `ReportFile` removes the attribute at unbind, and
     // every device of this module's drivers unbinds before module exit
     // returns.
-    to_result(unsafe { raw::daxo_hmem_report_add(super::raw_device(dev).cast()) })?;
+    to_result(unsafe { raw::daxo_hmem_report_add(raw_device(dev)) })?;
     devres::register(dev, ReportFile { dev: dev.into() }, GFP_KERNEL)
 }
 

@@ -2,18 +2,20 @@
 
 //! The Soft Reserved ranges `device_hmem` collected at boot.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+#[cfg(daxo_out_of_tree)]
+use crate::bindings::DeviceAsRaw as _;
+use crate::range::PhysRange;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
 /// One Soft Reserved range from `walk_hmem_resources()`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct SoftReserved {
+pub struct SoftReserved {
     /// The range.
-    pub(crate) range: PhysRange,
+    pub range: PhysRange,
     /// The NUMA node firmware gave it (may be offline or NUMA_NO_NODE).
-    pub(crate) target_nid: i32,
+    pub target_nid: i32,
 }
 
 /// Where the walk callback puts what it finds; set only during a walk, by
@@ -27,7 +29,7 @@ kernel::sync::global_lock! {
 }
 
 /// Initialise the walk lock. Call once, from module init.
-pub(crate) fn init() {
+pub fn init() {
     // SAFETY: Called once at module init, before any binding.
     unsafe { WALK.init() };
 }
@@ -67,13 +69,13 @@ unsafe extern "C" fn collect(
 /// There may be several `hmem_platform` devices (the kernel's cxl_test adds
 /// a mock one), each resolving on its own: WALK serialises their walks, and
 /// with them the use of COLLECTOR.
-pub(crate) fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftReserved>> {
+pub fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftReserved>> {
     let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
     let _walk = WALK.lock();
     COLLECTOR.store(&raw mut ranges, Ordering::Release);
     // SAFETY: `host` is a valid device; `collect` matches walk_hmem_fn and
     // only uses COLLECTOR, set just above for the duration of the walk.
-    let rc = unsafe { bindings::walk_hmem_resources(super::raw_device(host), Some(collect)) };
+    let rc = unsafe { bindings::walk_hmem_resources(host.as_raw(), Some(collect)) };
     COLLECTOR.store(core::ptr::null_mut(), Ordering::Release);
     kernel::error::to_result(rc)?;
     Ok(ranges)

@@ -8,9 +8,9 @@ use kernel::workqueue::Work;
 /// (`flush_work()`).
 ///
 /// Sleeps; the caller must not hold anything the work item takes.
-pub(crate) fn flush<T: ?Sized, const ID: u64>(work: &Work<T, ID>) {
+pub fn flush<T: ?Sized, const ID: u64>(work: &Work<T, ID>) {
     // SAFETY: A `Work` exists only pinned and initialised (its
     // constructor is a pin initialiser), so its `work_struct` is valid for
     // the call.
-    unsafe { super::bindings::flush_work(Work::raw_get(work)) };
+    unsafe { crate::bindings::flush_work(Work::raw_get(work)) };
 }

@@ -10,13 +10,13 @@
 //! range back (not busy, so DAX and kmem requests nest beneath it) for as
 //! long as it lives.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+use crate::range::PhysRange;
 use core::ptr::NonNull;
 use kernel::prelude::*;
 
 /// A "Soft Reserved" entry in `iomem_resource`, removed on drop.
-pub(crate) struct SoftReservedEntry {
+pub struct SoftReservedEntry {
     res: NonNull<bindings::resource>,
 }
 
@@ -32,7 +32,7 @@ impl SoftReservedEntry {
     ///
     /// Fails with `EBUSY` when an existing entry overlaps part of the range
     /// (or is exactly the range), `ENOMEM` when out of memory.
-    pub(crate) fn insert(range: &PhysRange) -> Result<Self> {
+    pub fn insert(range: &PhysRange) -> Result<Self> {
         let res = KBox::new(
             bindings::resource {
                 start: range.start,
@@ -52,7 +52,7 @@ impl SoftReservedEntry {
             entry: res.as_ptr(),
             rc: None,
         };
-        #[cfg(CONFIG_CXL_BUS)]
+        #[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
         // SAFETY: The CXL bus is registered while the CXL core, whose
         // symbols this module uses, is loaded; `in_window` matches the
         // callback type and `place` outlives the walk.
@@ -99,7 +99,7 @@ struct Placement {
 ///
 /// `dev` must be a valid device of the CXL bus and `data` the
 /// [`Placement`] of the walk in [`SoftReservedEntry::insert`].
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
 unsafe extern "C" fn in_window(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
@@ -149,7 +149,7 @@ unsafe extern "C" fn in_window(
 ///
 /// `window` must be null or a live resource in the iomem tree, and
 /// `place.entry` a valid, unlinked resource.
-#[cfg(CONFIG_CXL_BUS)]
+#[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
 unsafe fn insert_under(place: &mut Placement, window: *mut bindings::resource) -> i32 {
     if window.is_null() {
         return 0;

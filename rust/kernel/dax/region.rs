@@ -8,21 +8,24 @@
 //! and names the owner, so that a conflict is reported as -EBUSY, never as
 //! -ENOMEM.
 
-use super::bindings;
-use crate::ownership::{claim, Holder, PhysRange, RegionError};
+use crate::bindings;
+#[cfg(daxo_out_of_tree)]
+use crate::bindings::DeviceAsRaw as _;
+use crate::dax::claim::{self, Holder, RegionError};
+use crate::range::PhysRange;
 use kernel::{
     device::{Bound, Device},
     prelude::*,
 };
 
 /// The alignment of DAX regions: PMD_SIZE, as the C drivers use.
-pub(crate) const ALIGN: u64 = bindings::DAXO_PMD_SIZE as u64;
+pub const ALIGN: u64 = bindings::PMD_SIZE as u64;
 
 /// The other driver that could hold a DAX region over a range: `dax_hmem`
 /// for a CXL region, `dax_cxl` for an HMEM range (Soft Reserved ranges do
 /// not overlap one another, nor CXL regions one another).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rival {
+pub enum Rival {
     /// `dax_hmem`, through its `hmem.N` platform devices.
     Hmem,
     /// `dax_cxl`, through its `dax_regionN` CXL devices.
@@ -30,21 +33,21 @@ pub(crate) enum Rival {
 }
 
 /// What a DAX region and its first device are made of.
-pub(crate) struct RegionSpec {
+pub struct RegionSpec {
     /// The region id (memregion id for hmem, region id for CXL).
-    pub(crate) id: i32,
+    pub id: i32,
     /// The physical range.
-    pub(crate) range: PhysRange,
+    pub range: PhysRange,
     /// The NUMA node of the memory.
-    pub(crate) nid: i32,
+    pub nid: i32,
     /// Prefer dax_kmem for its devices (IORESOURCE_DAX_KMEM).
-    pub(crate) kmem: bool,
+    pub kmem: bool,
     /// Size of the first device: the whole range, or 0 for an idle region.
-    pub(crate) dev_size: u64,
+    pub dev_size: u64,
     /// Put the memmap of hot-added memory on the memory itself.
-    pub(crate) memmap_on_memory: bool,
+    pub memmap_on_memory: bool,
     /// Whose DAX region to look for before asking for one.
-    pub(crate) rival: Rival,
+    pub rival: Rival,
 }
 
 /// A device a DAX region can be created for: bound, in its driver's probe,
@@ -55,14 +58,14 @@ pub(crate) struct RegionSpec {
 /// [`Host::host`] returns a device bound to a driver that keeps nothing in
 /// its driver data (no kernel crate `driver::Registration`, whose
 /// post-unbind callback would take the DAX core's region for its own).
-pub(crate) unsafe trait Host {
+pub unsafe trait Host {
     /// The device.
     fn host(&self) -> &Device<Bound>;
 }
 
 /// Create the DAX region for `host` and its first device; devres releases
 /// both when the device unbinds.
-pub(crate) fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
+pub fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
     let dev = host.host();
     let r = spec.range;
     if !claim::is_aligned(&r, ALIGN) {
@@ -79,7 +82,7 @@ pub(crate) fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Resul
         end: r.end,
     };
     let flags = if spec.kmem {
-        bindings::DAXO_IORESOURCE_DAX_KMEM
+        bindings::IORESOURCE_DAX_KMEM
     } else {
         0
     };
@@ -87,7 +90,7 @@ pub(crate) fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Resul
     // `range` is read during the call only.
     let region = unsafe {
         bindings::alloc_dax_region(
-            super::raw_device(dev),
+            dev.as_raw(),
             spec.id,
             &mut range,
             spec.nid,
@@ -120,7 +123,7 @@ pub(crate) fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Resul
 
 /// [`create`], for a probe: on failure one line says why, and the error is
 /// [`RegionError::to_error`]'s.
-pub(crate) fn create_or_report(host: &impl Host, spec: &RegionSpec) -> Result {
+pub fn create_or_report(host: &impl Host, spec: &RegionSpec) -> Result {
     create(host, spec).map_err(|e| {
         report(host.host(), &spec.range, e);
         e.to_error()
@@ -128,7 +131,7 @@ pub(crate) fn create_or_report(host: &impl Host, spec: &RegionSpec) -> Result {
 }
 
 /// Say in one line why `dev` got no DAX region over `range`.
-pub(crate) fn report(dev: &Device, range: &PhysRange, e: RegionError) {
+pub fn report(dev: &Device, range: &PhysRange, e: RegionError) {
     match e {
         RegionError::Claimed(holder, held) => dev_info!(
             dev,
@@ -239,7 +242,7 @@ unsafe fn hmem_range(dev: *mut bindings::device) -> Option<PhysRange> {
 /// # Safety
 ///
 /// `dev` must be a valid `cxl_dax_region` device.
-#[cfg(CONFIG_CXL_REGION)]
+#[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
 unsafe fn cxl_range(dev: *mut bindings::device) -> Option<PhysRange> {
     // SAFETY: Caller's duty: to_cxl_dax_region() accepts the device, and
     // the result lives as long as it.
@@ -268,7 +271,7 @@ unsafe extern "C" fn match_hmem(
 /// # Safety
 ///
 /// As for [`visit`].
-#[cfg(CONFIG_CXL_REGION)]
+#[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
 unsafe extern "C" fn match_cxl(
     dev: *mut bindings::device,
     data: *mut kernel::ffi::c_void,
@@ -279,14 +282,14 @@ unsafe extern "C" fn match_cxl(
 
 /// Which driver holds a DAX region over any part of `range`, if any,
 /// other than device `exclude`: only `rival`, or either when `None`.
-pub(crate) fn holder_of(
+pub fn holder_of(
     range: &PhysRange,
     exclude: Option<&Device>,
     rival: Option<Rival>,
 ) -> Option<(Holder, PhysRange)> {
     let mut search = Search {
         range: *range,
-        exclude: exclude.map_or(core::ptr::null_mut(), super::raw_device),
+        exclude: exclude.map_or(core::ptr::null_mut(), |d| d.as_raw()),
         found: None,
     };
     let data = (&raw mut search).cast();
@@ -301,7 +304,7 @@ pub(crate) fn holder_of(
                 Some(match_hmem),
             );
         }
-        #[cfg(CONFIG_CXL_REGION)]
+        #[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
         if search.found.is_none() && rival != Some(Rival::Hmem) {
             bindings::bus_for_each_dev(
                 &bindings::cxl_bus_type,

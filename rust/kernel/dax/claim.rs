@@ -3,12 +3,12 @@
 //! Claims on a range through the shared DAX-region tree: who holds one,
 //! and how a refused claim is reported.
 
-use super::range::PhysRange;
+use crate::range::PhysRange;
 use kernel::prelude::*;
 
 /// Which driver holds a DAX region.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Holder {
+pub enum Holder {
     /// An `hmem.<id>` device of dax_hmem.
     Hmem(i32),
     /// The `dax_region<id>` device of CXL region `region<id>` (dax_cxl).
@@ -17,7 +17,7 @@ pub(crate) enum Holder {
 
 impl Holder {
     /// The owner it stands for: "HMEM" or "CXL".
-    pub(crate) const fn owner(&self) -> &'static str {
+    pub const fn owner(&self) -> &'static str {
         match self {
             Self::Hmem(_) => "HMEM",
             Self::Cxl(_) => "CXL",
@@ -37,7 +37,7 @@ impl kernel::fmt::Display for Holder {
 
 /// Why no DAX region could be created.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum RegionError {
+pub enum RegionError {
     /// The range is empty or not aligned to the region alignment.
     Misaligned,
     /// Another driver's DAX region overlaps the range.
@@ -52,7 +52,7 @@ pub(crate) enum RegionError {
 impl RegionError {
     /// The errno a probe returns for it: a claimed range is busy, never
     /// "out of memory".
-    pub(crate) fn to_error(self) -> Error {
+    pub fn to_error(self) -> Error {
         match self {
             Self::Misaligned => EINVAL,
             Self::Claimed(..) => EBUSY,
@@ -64,62 +64,49 @@ impl RegionError {
 
 /// Whether `range` can be a DAX region with alignment `align` (a power of
 /// two): not empty, and aligned at both ends.
-pub(crate) fn is_aligned(range: &PhysRange, align: u64) -> bool {
+pub fn is_aligned(range: &PhysRange, align: u64) -> bool {
     range.is_valid() && range.start % align == 0 && range.size() % align == 0
 }
 
-/// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
-/// DAX_OWNERSHIP_KUNIT_TEST); the model platform is `tests/kunit/model.rs`.
-#[cfg(daxo_kunit)]
-#[kernel::prelude::kunit_tests(dax_ownership_claim)]
+/// KUnit tests. Out of tree they are built only into `dax_ownership_kunit`
+/// (`--cfg daxo_kunit`, DAX_OWNERSHIP_KUNIT_TEST), not into the drivers'
+/// copies of this file.
+#[cfg(any(daxo_kunit, not(daxo_out_of_tree)))]
+#[kernel::prelude::kunit_tests(rust_kernel_dax_claim)]
 mod tests {
-    use crate::model::{mib, r, W0};
-    use crate::ownership::{PhysRange, Reason};
+    use super::{is_aligned, Holder, RegionError};
+    use crate::range::PhysRange;
+    use kernel::error::code::{EBUSY, EINVAL, ENOMEM, ENXIO};
+
+    const MIB: u64 = 1 << 20;
+    const W0: u64 = 0x3_9000_0000;
+
+    fn r(start: u64, size: u64) -> PhysRange {
+        PhysRange::new(start, start + size - 1)
+    }
 
     #[test]
-    fn messages_name_owners_and_reasons() {
-        use crate::ownership::Holder;
+    fn holders_name_owners() {
         assert_eq!(Holder::Hmem(1).owner(), "HMEM");
         assert_eq!(Holder::Cxl(0).owner(), "CXL");
-        assert_eq!(
-            Reason::OutsideCxlWindows.describe(),
-            "outside every CXL window"
-        );
-        assert_eq!(
-            Reason::ContainedByRegion.describe(),
-            "contained by a committed CXL region"
-        );
     }
 
     #[test]
     fn claims_map_to_errno() {
-        use crate::ownership::{claim, Holder, RegionError};
-        let held = r(W0, mib(512));
+        let held = r(W0, 512 * MIB);
         // A range another driver holds is busy, never "out of memory".
         assert_eq!(
             RegionError::Claimed(Holder::Hmem(2), held).to_error(),
-            kernel::error::code::EBUSY
+            EBUSY
         );
-        assert_eq!(
-            RegionError::Claimed(Holder::Cxl(0), held).to_error(),
-            kernel::error::code::EBUSY
-        );
-        assert_eq!(
-            RegionError::Misaligned.to_error(),
-            kernel::error::code::EINVAL
-        );
-        assert_eq!(
-            RegionError::NoMemory.to_error(),
-            kernel::error::code::ENOMEM
-        );
+        assert_eq!(RegionError::Claimed(Holder::Cxl(0), held).to_error(), EBUSY);
+        assert_eq!(RegionError::Misaligned.to_error(), EINVAL);
+        assert_eq!(RegionError::NoMemory.to_error(), ENOMEM);
         // devm_create_dev_dax()'s errno passes through.
-        assert_eq!(
-            RegionError::Device(kernel::error::code::ENXIO).to_error(),
-            kernel::error::code::ENXIO
-        );
-        assert!(claim::is_aligned(&r(W0, mib(256)), mib(2)));
-        assert!(!claim::is_aligned(&r(0x4000_0000, mib(255)), mib(2)));
-        assert!(!claim::is_aligned(&r(W0 + mib(1), mib(2)), mib(2)));
-        assert!(!claim::is_aligned(&PhysRange::new(2, 1), mib(2)));
+        assert_eq!(RegionError::Device(ENXIO).to_error(), ENXIO);
+        assert!(is_aligned(&r(W0, 256 * MIB), 2 * MIB));
+        assert!(!is_aligned(&r(0x4000_0000, 255 * MIB), 2 * MIB));
+        assert!(!is_aligned(&r(W0 + MIB, 2 * MIB), 2 * MIB));
+        assert!(!is_aligned(&PhysRange::new(2, 1), 2 * MIB));
     }
 }

@@ -4,17 +4,17 @@
 //!
 //! C header: [`include/linux/numa.h`](srctree/include/linux/numa.h)
 
-use super::bindings;
+use crate::bindings;
 
 /// The node firmware gave the memory at `addr` (ACPI SRAT), or
 /// `NUMA_NO_NODE`.
-pub(crate) fn target_node(addr: u64) -> i32 {
+pub fn target_node(addr: u64) -> i32 {
     // SAFETY: A lookup in the NUMA tables; any address is valid.
     unsafe { bindings::phys_to_target_node(addr) }
 }
 
 /// The node memory hot-add would put the memory at `addr` on.
-pub(crate) fn hotplug_node(addr: u64) -> i32 {
+pub fn hotplug_node(addr: u64) -> i32 {
     // SAFETY: As above.
     unsafe { bindings::memory_add_physaddr_to_nid(addr) }
 }

@@ -2,8 +2,8 @@
 
 //! Questions about the iomem resource tree.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+use crate::range::PhysRange;
 use kernel::ffi::{c_int, c_void};
 
 /// Whether any resource with `flags` and `desc` in the iomem tree meets
@@ -23,7 +23,7 @@ fn meets(range: &PhysRange, flags: u32, desc: u32) -> bool {
 }
 
 /// Whether `range` intersects any CXL window (`IORES_DESC_CXL`).
-pub(crate) fn meets_cxl_window(range: &PhysRange) -> bool {
+pub fn meets_cxl_window(range: &PhysRange) -> bool {
     meets(range, bindings::IORESOURCE_MEM, bindings::IORES_DESC_CXL)
 }
 
@@ -40,7 +40,7 @@ extern "C" fn found(_res: *mut bindings::resource, _arg: *mut c_void) -> c_int {
 /// teardown), not region_intersects(): the kernel's CXL test fixture wraps
 /// that one (for dax_hmem's CXL window queries) and answers it whatever
 /// the flags.
-pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
+pub fn intersects_system_ram(range: &PhysRange) -> bool {
     let flags = bindings::IORESOURCE_SYSTEM_RAM | bindings::IORESOURCE_BUSY;
     // SAFETY: walk_iomem_res_desc() reads the resource tree under its own
     // lock and calls `found`, which touches nothing, with no argument.
@@ -58,7 +58,7 @@ pub(crate) fn intersects_system_ram(range: &PhysRange) -> bool {
 }
 
 /// Whether `range` is still Soft Reserved memory the kernel set aside.
-pub(crate) fn is_soft_reserved(range: &PhysRange) -> bool {
+pub fn is_soft_reserved(range: &PhysRange) -> bool {
     // SAFETY: As above, a read-only query of the soft reserve tree.
     let rc =
         unsafe { bindings::region_intersects_soft_reserve(range.start, range.size() as usize) };

@@ -8,13 +8,19 @@
 //! Built only when the kernel has that helper (`daxo_region_teardown`, set
 //! by hmem/Kbuild from drivers/cxl/cxl.h).
 
-use super::{bindings, dax, resource};
-use crate::ownership::{Holder, PhysRange};
+#[cfg(daxo_out_of_tree)]
+use crate::bindings::DeviceAsRaw as _;
+use crate::{
+    bindings,
+    dax::{claim::Holder, region as dax},
+    iomem::query,
+    range::PhysRange,
+};
 use kernel::{device::Device, prelude::*, sync::aref::ARef};
 
 /// Why a CXL region is in use, and so never torn down.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum InUse {
+pub enum InUse {
     /// Its DAX region (`dax_region<id>`) is bound: its DAX devices may be
     /// mapped, or their memory online.
     DaxRegion(i32),
@@ -38,19 +44,19 @@ impl kernel::fmt::Display for InUse {
 
 /// One CXL region: a reference to its device and its HPA range as it was
 /// when [`regions`] looked.
-pub(crate) struct Region {
+pub struct Region {
     dev: ARef<Device>,
     range: PhysRange,
 }
 
 impl Region {
     /// The region's name (`regionN`).
-    pub(crate) fn name(&self) -> &CStr {
+    pub fn name(&self) -> &CStr {
         self.dev.name()
     }
 
     /// Its HPA range when it was listed.
-    pub(crate) fn range(&self) -> PhysRange {
+    pub fn range(&self) -> PhysRange {
         self.range
     }
 
@@ -58,13 +64,8 @@ impl Region {
     ///
     /// Advisory, as of the call: a region may come into use right after.
     /// cxl_region_teardown() checks System RAM again under the region lock.
-    pub(crate) fn in_use(&self) -> Option<InUse> {
-        // A test build (DAXO_NO_RUST_INUSE=1) leaves the decision to the
-        // CXL core's own check, to show that it alone keeps memory safe.
-        if cfg!(daxo_no_rust_in_use) {
-            return None;
-        }
-        if resource::intersects_system_ram(&self.range) {
+    pub fn in_use(&self) -> Option<InUse> {
+        if query::intersects_system_ram(&self.range) {
             return Some(InUse::SystemRam);
         }
         match dax::holder_of(&self.range, None, Some(dax::Rival::Cxl)) {
@@ -125,7 +126,7 @@ unsafe extern "C" fn collect(
 }
 
 /// Every CXL region with an HPA range, in bus order.
-pub(crate) fn regions() -> Result<KVec<Region>> {
+pub fn regions() -> Result<KVec<Region>> {
     let mut out = Collector {
         regions: KVec::new(),
         error: None,
@@ -153,7 +154,7 @@ pub(crate) fn regions() -> Result<KVec<Region>> {
 /// Errors: `EPERM` for a region whose decoders firmware locked, `ESTALE`
 /// if it no longer overlaps `because`, `ENODEV` if it is gone already,
 /// `EBUSY` if some of its memory is System RAM.
-pub(crate) fn teardown(region: &Region, because: &PhysRange) -> Result {
+pub fn teardown(region: &Region, because: &PhysRange) -> Result {
     let overlap = bindings::range {
         start: because.start,
         end: because.end,
@@ -161,6 +162,6 @@ pub(crate) fn teardown(region: &Region, because: &PhysRange) -> Result {
     // SAFETY: `region.dev` is a referenced device; the helper checks that it
     // is a region and takes the CXL locks itself; `overlap` is only read.
     kernel::error::to_result(unsafe {
-        bindings::cxl_region_teardown(super::raw_device(&region.dev), &overlap)
+        bindings::cxl_region_teardown(region.dev.as_raw(), &overlap)
     })
 }

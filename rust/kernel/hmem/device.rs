@@ -3,8 +3,10 @@
 //! The `hmem.N` platform device that hands one Soft Reserved range to the
 //! `hmem` driver, and the memregion id that names it.
 
-use super::bindings;
-use crate::ownership::PhysRange;
+use crate::bindings;
+#[cfg(daxo_out_of_tree)]
+use crate::bindings::DeviceAsRaw as _;
+use crate::range::PhysRange;
 use core::ptr::NonNull;
 use kernel::{device::Device, prelude::*};
 
@@ -31,7 +33,7 @@ impl Drop for MemRegionId {
 
 /// A registered `hmem.N` platform device for one range; unregistered (and
 /// its id freed) on drop.
-pub(crate) struct HmemDevice {
+pub struct HmemDevice {
     pdev: NonNull<bindings::platform_device>,
     range: PhysRange,
     // Dropped after `pdev` is unregistered: the id names the device.
@@ -46,7 +48,7 @@ unsafe impl Sync for HmemDevice {}
 
 /// What failed while creating an `hmem.N` device.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Step {
+pub enum Step {
     /// memregion_alloc().
     MemRegion,
     /// platform_device_alloc().
@@ -59,7 +61,7 @@ pub(crate) enum Step {
 
 impl Step {
     /// What the step allocates or does, for the error message.
-    pub(crate) const fn what(&self) -> &'static str {
+    pub const fn what(&self) -> &'static str {
         match self {
             Self::MemRegion => "memregion allocation",
             Self::Alloc => "device allocation",
@@ -74,7 +76,7 @@ impl HmemDevice {
     ///
     /// On failure everything done so far is undone; the error says which
     /// step failed.
-    pub(crate) fn register(
+    pub fn register(
         parent: &Device,
         range: PhysRange,
         target_nid: i32,
@@ -83,7 +85,7 @@ impl HmemDevice {
 
         // SAFETY: The name is a valid C string; the id is ours.
         let pdev = unsafe {
-            bindings::platform_device_alloc(super::hmem_driver::NAME.as_char_ptr(), id.0)
+            bindings::platform_device_alloc(crate::hmem::driver::NAME.as_char_ptr(), id.0)
         };
         let pdev = NonNull::new(pdev).ok_or((Step::Alloc, ENOMEM))?;
         let put = |step, err| {
@@ -104,7 +106,7 @@ impl HmemDevice {
         // unbinds); platform_device_add_data() copies `info`.
         let rc = unsafe {
             let p = pdev.as_ptr();
-            (*p).dev.parent = super::raw_device(parent);
+            (*p).dev.parent = parent.as_raw();
             // numa_map_to_online_node() is an inline of this.
             (*p).dev.numa_node =
                 bindings::numa_nearest_node(target_nid, bindings::node_states_N_ONLINE);
@@ -131,7 +133,7 @@ impl HmemDevice {
     }
 
     /// The range the device hands to the `hmem` driver.
-    pub(crate) fn range(&self) -> PhysRange {
+    pub fn range(&self) -> PhysRange {
         self.range
     }
 }
