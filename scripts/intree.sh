@@ -12,7 +12,6 @@
 #
 # Variants (scripts/config/intree-VARIANT.config over base.config), built
 # in this order ($DAXO_INTREE_VARIANTS):
-#   m      CXL core =m, Rust dax_hmem and dax_cxl =m (C ones off)
 #   y      CXL core =y, Rust drivers =y (and their KUnit tests); booted
 #   ym     CXL core =y, Rust drivers =m
 #   nocxl  no CXL at all, Rust dax_hmem =m alone
@@ -36,7 +35,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$DAXO_TOP/scripts/intree/lib.sh"
 
-VARIANTS=${DAXO_INTREE_VARIANTS-m y ym nocxl nosr}
+VARIANTS=${DAXO_INTREE_VARIANTS-y ym nocxl nosr}
 
 src=$(daxo_pristine)
 name=$(basename "$src")

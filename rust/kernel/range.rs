@@ -57,9 +57,9 @@ impl fmt::Display for PhysRange {
     }
 }
 
-/// KUnit tests. Out of tree they are built only into `dax_ownership_kunit`
-/// (`--cfg daxo_kunit`, DAX_OWNERSHIP_KUNIT_TEST), not into the drivers'
-/// copies of this file.
+/// KUnit tests.
+// Out of tree they are built only into `dax_ownership_kunit` (`--cfg
+// daxo_kunit`, DAX_OWNERSHIP_KUNIT_TEST), not into the drivers' copies.
 #[cfg(any(daxo_kunit, not(daxo_out_of_tree)))]
 #[kernel::prelude::kunit_tests(rust_kernel_range)]
 mod tests {

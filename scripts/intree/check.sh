@@ -24,18 +24,23 @@ tap() { # rc description [log]
 }
 log=$scratch/log
 
-# --- The series.
+# --- The series: the CXL-core helpers, the rust: patches, the drivers,
+# the Kconfig glue.
+NPATCHES=$(( $(ls "$DAXO_TOP"/scripts/patches/*.patch | wc -l) +
+	$(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" list | wc -l) + 2 ))
 rc=0
 : > "$log"
 for p in $PATCHES; do
 	n=$(basename "$p" | cut -c1-4)
-	grep -q '^From: ' "$p" && grep -q "^Subject: \[PATCH ${n#000}/3\] " "$p" &&
+	grep -q '^From: ' "$p" && grep -q "^Subject: \[PATCH ${n#000}/$NPATCHES\] " "$p" &&
 		grep -q '^Signed-off-by: ' "$p" && grep -q '^diff --git ' "$p" ||
-		{ echo "$(basename "$p"): no From/Subject [PATCH n/3]/Signed-off-by/diff" >> "$log"; rc=1; }
+		{ echo "$(basename "$p"): no From/Subject [PATCH n/$NPATCHES]/Signed-off-by/diff" >> "$log"; rc=1; }
 done
-[ "$(echo "$PATCHES" | wc -l)" = 3 ] && [ -f "$series/0000-cover-letter.patch" ] ||
-	{ echo "expected a cover letter and 3 patches: $(ls "$series")" >> "$log"; rc=1; }
-tap $rc "make patches: cover letter + 3 git-format patches (From, Subject [PATCH n/3], Signed-off-by)" "$log"
+[ "$(echo "$PATCHES" | wc -l)" = "$NPATCHES" ] && [ -f "$series/0000-cover-letter.patch" ] ||
+	{ echo "expected a cover letter and $NPATCHES patches: $(ls "$series")" >> "$log"; rc=1; }
+grep -q '^Subject: \[PATCH 2/.*\] rust: ' "$series"/0002-*.patch ||
+	{ echo "patch 2 is not a rust: patch" >> "$log"; rc=1; }
+tap $rc "make patches: cover letter + $NPATCHES git-format patches (From, Subject [PATCH n/$NPATCHES], Signed-off-by; rust: abstractions from patch 2)" "$log"
 
 # In order, on a pristine copy (hard links broken before any file is
 # written); then the result must be the source the builds use.
@@ -59,7 +64,11 @@ for f in $(cat "$tree/.daxo-intree-files"); do
 	cmp -s "$scratch/pristine/$f" "$tree/$f" || { echo "$f differs" >> "$log"; rc=1; }
 done
 daxo_driver_files | while read -r f; do
-	cmp -s "$DAXO_TOP/$f" "$tree/drivers/dax/ownership/$f" || echo "$f not as in the project"
+	daxo_intree_form "$DAXO_TOP/$f" | cmp -s - "$tree/drivers/dax/ownership/$f" ||
+		echo "$f not as in the project"
+done >> "$log"
+for f in $(git -C "$DAXO_TOP" ls-files 'rust/kernel/*.rs'); do
+	daxo_intree_form "$DAXO_TOP/$f" | cmp -s - "$tree/$f" || echo "$f not as in the project"
 done >> "$log"
 [ -s "$log" ] && rc=1
 tap $rc "the in-tree source is exactly pristine $name + the series ($(wc -l < "$tree/.daxo-intree-files") files)" "$log"
@@ -118,7 +127,8 @@ for cxl in n m y; do
 			CONFIG_DEV_DAX_HMEM_RUST=$req CONFIG_DEV_DAX_CXL_RUST=$req
 		h=$(val DEV_DAX_HMEM_RUST) c=$(val DEV_DAX_CXL_RUST) bus=$(val CXL_BUS)
 		want_h=$req want_c=$req
-		[ "$cxl" = m ] && want_h=m want_c=m
+		# The kernel crate's abstractions need the CXL core built in.
+		[ "$cxl" = m ] && want_h= want_c=
 		[ "$cxl" = n ] && want_c=
 		got="CXL_BUS=${bus:-n} DEV_DAX_HMEM_RUST=${h:-n} DEV_DAX_CXL_RUST=${c:-n} DEV_DAX_HMEM=$(val DEV_DAX_HMEM) DEV_DAX_CXL=$(val DEV_DAX_CXL) DEV_DAX_HMEM_DEVICES=$(val DEV_DAX_HMEM_DEVICES)"
 		bad=
@@ -135,7 +145,7 @@ for cxl in n m y; do
 	done
 	case $cxl in
 	n) what="Rust dax_hmem alone (no dax_cxl), C drivers off" ;;
-	m) what="Rust drivers =m at most (=y refused), C drivers off" ;;
+	m) what="Rust drivers refused (no kernel-crate CXL abstractions), the C ones as asked" ;;
 	y) what="Rust drivers =y or =m as asked, C drivers off" ;;
 	esac
 	tap $rc "Kconfig, CXL_BUS=$cxl, Rust drivers asked =m and =y: $what" "$log"
@@ -181,16 +191,11 @@ verify() {
 	grep -qx 'kernel/drivers/dax/hmem/dax_hmem.ko' <<< "$m$b" && echo "the C dax_hmem was built"
 	grep -qx 'kernel/drivers/dax/dax_cxl.ko' <<< "$m$b" && echo "the C dax_cxl was built"
 	case $v in
-	m|ym)
+	ym)
 		for k in hmem/dax_hmem cxl_dax/dax_cxl tests/kunit/dax_ownership_kunit; do
 			grep -qx "$o/$k.ko" <<< "$m" || echo "no $o/$k.ko"
 		done
-		if [ $v = m ]; then
-			grep -qw cxl_core <<< "$(dep_of "$d" $o/hmem/dax_hmem.ko)" ||
-				echo "dax_hmem.ko does not depend on cxl_core.ko: '$(dep_of "$d" $o/hmem/dax_hmem.ko)'"
-		else
-			grep -qx kernel/drivers/cxl/core/cxl_core.ko <<< "$b" || echo "cxl_core not built in"
-		fi
+		grep -qx kernel/drivers/cxl/core/cxl_core.ko <<< "$b" || echo "cxl_core not built in"
 		grep -qw dax_hmem <<< "$(dep_of "$d" $o/cxl_dax/dax_cxl.ko)" ||
 			echo "dax_cxl.ko does not depend on dax_hmem.ko" ;;
 	y)
@@ -212,7 +217,7 @@ verify() {
 	esac
 }
 
-declare -A title=([m]="CXL=m, ours=m" [ym]="CXL=y, ours=m" [y]="CXL=y, ours=y"
+declare -A title=([ym]="CXL=y, ours=m" [y]="CXL=y, ours=y"
 	[nocxl]="CXL=n, dax_hmem only" [nosr]="EFI_SOFT_RESERVE=n, dax_cxl only")
 for v in $VARIANTS; do
 	t0=$(date +%s)
@@ -233,6 +238,72 @@ for v in $VARIANTS; do
 		else tap 1 "the built-in kernel boots the scenarios (no built-in kernel)"; fi
 	fi
 done
+
+# --- Bisectability: the tree after each patch but the last builds, in the
+# y variant's configuration (after the last patch it is the y build
+# above). In its own tree ($DAXO_CACHE/src/NAME-bisect, pristine and the
+# first patches) and build directory ($DAXO_CACHE/build/VERSION-intree-
+# bisect, first a copy of the y build), each step building incrementally:
+# every file the series touches is made newer first, so that make rebuilds
+# what any of them changes. One TAP line per patch; a series already
+# bisected (same patches, same configuration) is not built again.
+# DAXO_INTREE_NO_BISECT=1 skips it.
+if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
+	bdir=$DAXO_CACHE/build/$kver-intree-bisect
+	btree=$DAXO_CACHE/src/$name-bisect
+	# shellcheck disable=SC2046
+	bstamp=$( (echo "$kver $ktree"; cat $(frags y) $PATCHES) | sha256sum | cut -c1-12)
+	touched=$(sed -n 's|^+++ b/||p' $PATCHES | sort -u)
+	ydir=$(variant_dir y)
+	rm -rf "$btree"
+	cp -al "$src" "$btree"
+	k=0
+	for p in $PATCHES; do
+		k=$((k + 1))
+		[ "$k" = "$NPATCHES" ] && break
+		t0=$(date +%s)
+		rc=0
+		: > "$log"
+		for f in $(sed -n 's|^+++ b/||p' "$p"); do
+			[ -f "$btree/$f" ] || continue
+			cp -p "$btree/$f" "$btree/$f.tmp" && mv "$btree/$f.tmp" "$btree/$f"
+		done
+		(cd "$btree" && git apply "$p") >> "$log" 2>&1 || rc=1
+		if [ -f "$bdir/.daxo-bisected-$bstamp-$k" ]; then
+			how=cached
+		elif [ $rc = 0 ] && [ -f "$ydir/.daxo-built" ]; then
+			if [ ! -f "$bdir/.daxo-bisect" ]; then
+				rm -rf "$bdir"
+				cp -a "$ydir" "$bdir" && touch "$bdir/.daxo-bisect"
+			fi
+			rm -f "$bdir"/.daxo-bisected-*
+			(cd "$btree" && touch $(for f in $touched; do [ -f "$f" ] && echo "$f"; done))
+			# shellcheck disable=SC2030,SC2031
+			# The same configuration as before: keep its time stamp (see
+			# build() in scripts/intree.sh).
+			cp -p "$bdir/.config" "$scratch/bisect.config"
+			# shellcheck disable=SC2030,SC2031
+			(tree=$btree; configure "$bdir" y &&
+				{ ! cmp -s "$bdir/.config" "$scratch/bisect.config" ||
+					cp -p "$scratch/bisect.config" "$bdir/.config"; } &&
+				kmake "$bdir" bzImage modules) >> "$log" 2>&1 || rc=1
+			how="$(( $(date +%s) - t0 ))s"
+			if [ $rc = 0 ]; then
+				touch "$bdir/.daxo-bisected-$bstamp-$k"
+				# The steps before, built with this series.
+				for ((j = 1; j < k; j++)); do touch "$bdir/.daxo-bisected-$bstamp-$j"; done
+			else
+				grep -E 'error|Error|undefined|ERROR' "$log" | head -n 20 > "$log.e"
+				mv "$log.e" "$log"
+			fi
+		else
+			[ $rc = 0 ] && echo "no y build to start from" >> "$log"
+			rc=1 how="not built"
+		fi
+		tap $rc "bisectable: the tree after patch $k of $NPATCHES builds (y configuration; $how): $(sed -n 's/^Subject: \[PATCH [0-9/]*\] //p' "$p")" "$log"
+	done
+	rm -rf "$btree"
+fi
 
 # --- KUnit the tree's way: kunit.py with the series' .kunitconfig
 # (drivers/dax/ownership/.kunitconfig) builds its own small x86_64 kernel

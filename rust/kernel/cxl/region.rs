@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! CXL regions, as the strict policy's teardown sees them: each region
-//! device on the CXL bus with a snapshot of its HPA range, and
-//! `cxl_region_teardown()`, the CXL-core helper the project's kernel patch
-//! adds (scripts/patches/).
+//! CXL regions, as a teardown sees them: each region device on the CXL bus
+//! with a snapshot of its HPA range, whether it is in use, and
+//! `cxl_region_teardown()`, the CXL-core helper that unregisters one.
 //!
-//! Built only when the kernel has that helper (`daxo_region_teardown`, set
-//! by hmem/Kbuild from drivers/cxl/cxl.h).
+//! Out of tree, `dax_hmem` compiles this file only against a kernel that
+//! has the helper (the project's patch, scripts/patches/).
 
 #[cfg(daxo_out_of_tree)]
 use crate::bindings::DeviceAsRaw as _;

@@ -68,9 +68,9 @@ pub fn is_aligned(range: &PhysRange, align: u64) -> bool {
     range.is_valid() && range.start % align == 0 && range.size() % align == 0
 }
 
-/// KUnit tests. Out of tree they are built only into `dax_ownership_kunit`
-/// (`--cfg daxo_kunit`, DAX_OWNERSHIP_KUNIT_TEST), not into the drivers'
-/// copies of this file.
+/// KUnit tests.
+// Out of tree they are built only into `dax_ownership_kunit` (`--cfg
+// daxo_kunit`, DAX_OWNERSHIP_KUNIT_TEST), not into the drivers' copies.
 #[cfg(any(daxo_kunit, not(daxo_out_of_tree)))]
 #[kernel::prelude::kunit_tests(rust_kernel_dax_claim)]
 mod tests {
