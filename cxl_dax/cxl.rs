@@ -14,7 +14,7 @@ use kernel::{prelude::*, sync::Arc};
 // The abstractions over the DAX, CXL and NUMA C APIs: in tree the kernel
 // crate's (`rust/kernel/`, the series' `rust:` patches).
 #[cfg(not(daxo_out_of_tree))]
-use kernel::{cxl, dax, numa, range, workqueue};
+use kernel::{cxl, dax, numa, workqueue};
 
 // Out of tree, the same files compiled into this module (out-of-tree
 // modules cannot share a Rust crate), over bindings generated at build time

@@ -50,8 +50,8 @@ MUTANTS = {
     "slow-cxl": (
         "user-created regions get DAX at once (a bound in seconds)", "a", "ours",
         [("cxl_dax/registration.rs",
-          "        hmem_decision::wait();\n",
-          "        hmem_decision::wait();\n"
+          "        decision::wait();\n",
+          "        decision::wait();\n"
           "        kernel::time::delay::fsleep(kernel::time::Delta::from_secs(20));\n")],
         'no DAX device under a CXL region|dax_ready_s = .* more than its bound'),
     "contained-false": (

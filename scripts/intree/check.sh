@@ -99,7 +99,8 @@ val() { sed -n "s/^CONFIG_$1=//p" "$kc/.config"; }
 # same help screen (prompt, help text, location) for symbols not yet set.
 rc=0
 : > "$log"
-kconf CONFIG_DEV_DAX_HMEM=n CONFIG_DEV_DAX_CXL=n
+kconf CONFIG_CXL_BUS=y CONFIG_CXL_ACPI=y CONFIG_CXL_PCI=y CONFIG_CXL_MEM=y CONFIG_CXL_PORT=y \
+	CONFIG_CXL_PMEM=n CONFIG_DEV_DAX_HMEM=n CONFIG_DEV_DAX_CXL=n
 sed -i '/DEV_DAX_HMEM_RUST\|DEV_DAX_CXL_RUST\|DAX_OWNERSHIP_KUNIT_TEST/d' "$kc/.config"
 kmake "$kc" helpnewconfig > "$kc/help" 2>&1 || true
 for want in 'Prompt: HMEM DAX in Rust' 'Prompt: CXL DAX in Rust' \

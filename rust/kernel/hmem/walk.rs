@@ -6,7 +6,7 @@ use crate::bindings;
 #[cfg(daxo_out_of_tree)]
 use crate::bindings::DeviceAsRaw as _;
 use crate::range::PhysRange;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use kernel::prelude::*;
 
 /// One Soft Reserved range from `walk_hmem_resources()`.
@@ -23,15 +23,29 @@ pub struct SoftReserved {
 static COLLECTOR: AtomicPtr<KVec<SoftReserved>> = AtomicPtr::new(core::ptr::null_mut());
 
 kernel::sync::global_lock! {
-    // SAFETY: Initialised by `init()`, from dax_hmem's module init, before
-    // any walk.
+    // SAFETY: Initialised by `init()`, whose callers make it before any
+    // walk.
     unsafe(uninit) static WALK: Mutex<()> = ();
 }
 
-/// Initialise the walk lock. Call once, from module init.
-pub fn init() {
-    // SAFETY: Called once at module init, before any binding.
-    unsafe { WALK.init() };
+/// Whether WALK is initialised: built in, the first `init()` does it, and a
+/// module loaded again must not do it twice.
+static WALK_READY: AtomicBool = AtomicBool::new(false);
+
+/// Make [`soft_reserved_ranges`] ready: initialise its lock, the first
+/// time only.
+///
+/// # Safety
+///
+/// Called before any [`soft_reserved_ranges`], and never concurrently with
+/// it or with another `init()` (a module init does it, before it registers
+/// the drivers that walk).
+pub unsafe fn init() {
+    if !WALK_READY.swap(true, Ordering::AcqRel) {
+        // SAFETY: The first call (WALK_READY), before any walk and alone
+        // (caller's duty): WALK is initialised once, and before any use.
+        unsafe { WALK.init() };
+    }
 }
 
 /// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
