@@ -55,7 +55,7 @@ module! {
     authors: ["dax-ownership developers"],
     description: "CXL DAX: direct access to CXL regions",
     license: "GPL",
-    // MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION); checked in ffi/cxl.rs.
+    // MODULE_ALIAS_CXL(CXL_DEVICE_DAX_REGION); checked in rust/kernel/cxl/driver.rs.
     alias: ["cxl:t8*"],
     imports_ns: ["CXL"],
 }

@@ -99,9 +99,6 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         hmem_glue::request_cxl_modules();
         report::init();
-        // SAFETY: Module init, before the drivers whose binding walks the
-        // Soft Reserved ranges are registered (below).
-        unsafe { hmem::walk::init() };
         if hmem_glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {
                 pr_info!(

@@ -5,7 +5,7 @@
  * What the kernel crate cannot express (yet), and nothing more:
  *  - module parameters with sysfs permissions or custom ops (Rust module
  *    parameters are read-only and integer/bool only); the ownership
- *    parameter's parser and names are in Rust (ffi/hmem_glue.rs);
+ *    parameter's parser and names are in Rust (hmem/glue.rs);
  *  - an allocated ordered workqueue that can be flushed (the workqueue
  *    crate only offers the system queues), and dax_hmem_flush_work()
  *    exported to dax_cxl alone;
@@ -36,7 +36,7 @@ MODULE_PARM_DESC(region_idle,
 		 "Create hmem DAX regions without devices (size 0) and not for kmem (default: N)");
 
 /*
- * The policy as ffi/hmem_glue.rs encodes it; the names, the values and the
+ * The policy as hmem/glue.rs encodes it; the names, the values and the
  * default (Kconfig) are defined there, once. -1: not set, the default.
  */
 static int ownership_policy = -1;

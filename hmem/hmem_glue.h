@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The C glue of dax_hmem, as the Rust side (ffi/hmem_glue.rs) sees it. */
+/* The C glue of dax_hmem, as the Rust side (hmem/glue.rs) sees it. */
 #ifndef DAXO_HMEM_GLUE_H
 #define DAXO_HMEM_GLUE_H
 
@@ -20,7 +20,7 @@ void daxo_hmem_wait_for_cxl_probe(void);
 struct device;
 int daxo_hmem_report_add(struct device *dev);
 void daxo_hmem_report_remove(struct device *dev);
-/* In Rust (ffi/hmem_glue.rs): the report into one sysfs page. */
+/* In Rust (hmem/glue.rs): the report into one sysfs page. */
 ssize_t daxo_hmem_ownership_show(const struct device *dev, char *buf);
 /*
  * In Rust: the ownership parameter's value for a name (or -EINVAL, said),

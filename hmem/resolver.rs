@@ -208,7 +208,7 @@ impl Resolver {
                         region_in_use: regions
                             .iter()
                             .any(|g| g.in_use().is_some() && g.range().overlaps(&sr.range)),
-                        hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),
+                        hmem_usable: claim::is_aligned(&sr.range, dax::align()),
                         region: regions
                             .iter()
                             .find(|g| contained && g.range().contains(&sr.range))
@@ -341,7 +341,7 @@ impl Resolver {
                     "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: CXL \
                      keeps it, and its region is not torn down\n",
                     f.range,
-                    dax::ALIGN >> 10
+                    dax::align() >> 10
                 ),
                 Reason::KeptWithRegion { .. } => dev_info!(
                     dev,

@@ -7,6 +7,40 @@ use crate::cxl::region::{self as cxl_region, InUse, Region};
 use crate::ownership::{Entry, PhysRange};
 use kernel::{device::Device, prelude::*};
 
+// The CXL-core helper of the series' first patch (the project's kernel
+// patch out of tree). It is exported to `dax_hmem` alone
+// (EXPORT_SYMBOL_FOR_MODULES), so this driver calls it itself: through the
+// kernel crate, whose functions any module may call, the export's
+// restriction would be lost. (The declaration is bindgen's, whose
+// `struct device` the lint cannot see into, as the kernel crate's bindings
+// allow.)
+#[allow(improper_ctypes)]
+extern "C" {
+    fn cxl_region_teardown(
+        dev: *mut kernel::bindings::device,
+        overlap: *const kernel::bindings::range,
+    ) -> kernel::ffi::c_int;
+}
+
+/// Tear `region` down (decoders reset, HPA space released), provided it
+/// still overlaps `because`, the Soft Reserved range HMEM owns.
+///
+/// Errors: `EPERM` for a region whose decoders firmware locked, `ESTALE`
+/// if it no longer overlaps `because`, `ENODEV` if it is gone already,
+/// `EBUSY` if some of its memory is System RAM.
+fn teardown(region: &Region, because: &PhysRange) -> Result {
+    let overlap = kernel::bindings::range {
+        start: because.start,
+        end: because.end,
+    };
+    // `Device` is a transparent wrapper around `struct device`.
+    let dev = core::ptr::from_ref(region.device()).cast::<kernel::bindings::device>();
+    // SAFETY: `dev` is a device `region` holds a reference on; the helper
+    // checks that it is a region and takes the CXL locks itself; `overlap`
+    // is only read.
+    kernel::error::to_result(unsafe { cxl_region_teardown(dev.cast_mut(), &overlap) })
+}
+
 /// A CXL region as the strict policy sees it before deciding: where it
 /// is, and whether it is in use (a region in use is never torn down).
 pub(crate) struct Surveyed {
@@ -82,7 +116,7 @@ pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
         let in_use = in_use(region);
         let rc = match in_use {
             Some(_) => Err(EBUSY),
-            None => cxl_region::teardown(region, &d.because),
+            None => teardown(region, &d.because),
         };
         match rc {
             Ok(()) => {

@@ -113,13 +113,15 @@ kmake() { # DIR ARGS...
 		make -s -C "$ktree" O="$dir" -j"$DAXO_JOBS" $(daxo_kmake_flags) "$@"
 }
 
-# configure DIR VARIANT: tinyconfig + base.config + the variant's fragment.
+# configure DIR VARIANT [FRAGMENT...]: tinyconfig + base.config + the
+# variant's fragment (+ those fragments).
 configure() {
 	local dir=$1 v=$2
+	shift 2
 	kmake "$dir" tinyconfig > /dev/null
 	# shellcheck disable=SC2046
 	(cd "$dir" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$dir" .config $(frags "$v") \
-		> /dev/null)
+		"$@" > /dev/null)
 	kmake "$dir" olddefconfig > /dev/null
 }
 

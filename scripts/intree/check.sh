@@ -74,6 +74,19 @@ done >> "$log"
 tap $rc "the in-tree source is exactly pristine $name + the series ($(wc -l < "$tree/.daxo-intree-files") files)" "$log"
 rm -rf "$scratch/pristine"
 
+# The in-tree forms are as rustfmt-clean as the project's files (what the
+# transform drops must not leave, say, two blank lines): the tree's own
+# rustfmt configuration, each file on its own (stdin: no module is followed).
+rc=0
+: > "$log"
+for f in $(sed -n 's|^+++ b/||p' $PATCHES | grep '\.rs$' | sort -u); do
+	"${RUSTFMT:-/usr/bin/rustfmt}" --edition 2021 --config-path "$src/.rustfmt.toml" --check \
+		< "$tree/$f" > "$log.f" 2>&1 || { echo "$f:"; head -n 20 "$log.f"; } >> "$log"
+done
+rm -f "$log.f"
+[ -s "$log" ] && rc=1
+tap $rc "rustfmt clean: every Rust file of the series, in tree" "$log"
+
 for p in $PATCHES; do
 	perl "$src/scripts/checkpatch.pl" --strict --root="$src" "$p" > "$log" 2>&1
 	rc=$?
@@ -164,6 +177,15 @@ kconf CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM=m CONFIG_DEV_DAX_CXL_RUST=m
 	{ echo "C dax_hmem=m + Rust dax_cxl=m: got DEV_DAX_HMEM=$(val DEV_DAX_HMEM) DEV_DAX_CXL_RUST=$(val DEV_DAX_CXL_RUST)" >> "$log"; rc=1; }
 tap $rc "Kconfig, mixed pairs: C dax_cxl beside Rust dax_hmem allowed; Rust dax_cxl beside C dax_hmem refused" "$log"
 
+# A modular DAX core: no kernel-crate DAX abstractions, no Rust driver.
+rc=0
+: > "$log"
+kconf CONFIG_CXL_BUS=y CONFIG_CXL_ACPI=y CONFIG_CXL_PCI=y CONFIG_CXL_MEM=y CONFIG_CXL_PORT=y \
+	CONFIG_CXL_PMEM=n CONFIG_DAX=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_HMEM_RUST=m CONFIG_DEV_DAX_CXL_RUST=m
+[ "$(val DAX)" = m ] && [ -z "$(val DEV_DAX_HMEM_RUST)" ] && [ -z "$(val DEV_DAX_CXL_RUST)" ] ||
+	{ echo "DAX=m: got DAX=$(val DAX) DEV_DAX_HMEM_RUST=$(val DEV_DAX_HMEM_RUST) DEV_DAX_CXL_RUST=$(val DEV_DAX_CXL_RUST)" >> "$log"; rc=1; }
+tap $rc "Kconfig, DAX=m: the Rust drivers refused (the kernel crate's DAX abstractions need DAX=y)" "$log"
+
 # --- The built-in kernel boots the scenarios of the "builtin" implementation
 # (right after it is built, so that its results come early).
 boot_builtin() {
@@ -189,6 +211,12 @@ verify() {
 	local v=$1 d=$2 m b o=kernel/drivers/dax/ownership
 	m=$(mods_of "$d")
 	b=$(builtin_of "$d")
+	# No compiler warning in the series' files (rustc names the file on
+	# the lines after "warning:", gcc on the same line).
+	grep -E -A4 '^warning' "$d/daxo-build.log" | grep -E -- \
+		'--> .*(drivers/dax/ownership/|rust/kernel/(dax|cxl|hmem|iomem|range|numa|workqueue/flush))' |
+		sed 's/^/a warning: /'
+	grep -E 'drivers/dax/ownership/.*warning:' "$d/daxo-build.log" | sed 's/^/a warning: /'
 	grep -qx 'kernel/drivers/dax/hmem/dax_hmem.ko' <<< "$m$b" && echo "the C dax_hmem was built"
 	grep -qx 'kernel/drivers/dax/dax_cxl.ko' <<< "$m$b" && echo "the C dax_cxl was built"
 	case $v in
@@ -253,11 +281,27 @@ if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
 	bdir=$DAXO_CACHE/build/$kver-intree-bisect
 	btree=$DAXO_CACHE/src/$name-bisect
 	# shellcheck disable=SC2046
-	bstamp=$( (echo "$kver $ktree"; cat $(frags y) $PATCHES) | sha256sum | cut -c1-12)
+	bstamp=$( (echo "$kver $ktree CONFIG_DEV_DAX_HMEM=y"; cat $(frags y) $PATCHES) |
+		sha256sum | cut -c1-12)
 	touched=$(sed -n 's|^+++ b/||p' $PATCHES | sort -u)
 	ydir=$(variant_dir y)
 	rm -rf "$btree"
 	cp -al "$src" "$btree"
+	# Every file the series touches is a file of its own, before any is
+	# written or touched: the others stay links into the pristine tree.
+	for f in $touched; do
+		[ -f "$btree/$f" ] || continue
+		cp -p "$btree/$f" "$btree/$f.tmp" && mv "$btree/$f.tmp" "$btree/$f"
+	done
+	# Before the Kconfig glue the Rust drivers' symbols do not exist: the C
+	# dax_hmem keeps DEV_DAX_HMEM_DEVICES on, which kernel::hmem needs.
+	printf '%s\n' CONFIG_DEV_DAX_HMEM=y > "$scratch/bisect-extra.config"
+	# Marks of another series or configuration are stale.
+	find "$bdir" -maxdepth 1 -name '.daxo-bisected-*' ! -name ".daxo-bisected-$bstamp-*" \
+		-delete 2>/dev/null || true
+	# The lib.rs gates of the kernel crate modules each rust: patch adds.
+	mapfile -t steps < <(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" list)
+	nhelp=$(ls "$DAXO_TOP"/scripts/patches/*.patch | wc -l)
 	k=0
 	for p in $PATCHES; do
 		k=$((k + 1))
@@ -265,11 +309,13 @@ if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
 		t0=$(date +%s)
 		rc=0
 		: > "$log"
-		for f in $(sed -n 's|^+++ b/||p' "$p"); do
-			[ -f "$btree/$f" ] || continue
-			cp -p "$btree/$f" "$btree/$f.tmp" && mv "$btree/$f.tmp" "$btree/$f"
-		done
 		(cd "$btree" && git apply "$p") >> "$log" 2>&1 || rc=1
+		# The modules this patch adds to the kernel crate, if a rust: one.
+		mods=
+		s=$((k - nhelp - 1))
+		if [ "$s" -ge 0 ] && [ "$s" -lt "${#steps[@]}" ]; then
+			mods=$(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" mods "${steps[$s]}")
+		fi
 		if [ -f "$bdir/.daxo-bisected-$bstamp-$k" ]; then
 			how=cached
 		elif [ $rc = 0 ] && [ -f "$ydir/.daxo-built" ]; then
@@ -277,22 +323,25 @@ if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
 				rm -rf "$bdir"
 				cp -a "$ydir" "$bdir" && touch "$bdir/.daxo-bisect"
 			fi
-			rm -f "$bdir"/.daxo-bisected-*
 			(cd "$btree" && touch $(for f in $touched; do [ -f "$f" ] && echo "$f"; done))
 			# shellcheck disable=SC2030,SC2031
 			# The same configuration as before: keep its time stamp (see
 			# build() in scripts/intree.sh).
 			cp -p "$bdir/.config" "$scratch/bisect.config"
 			# shellcheck disable=SC2030,SC2031
-			(tree=$btree; configure "$bdir" y &&
+			(tree=$btree; configure "$bdir" y "$scratch/bisect-extra.config" &&
 				{ ! cmp -s "$bdir/.config" "$scratch/bisect.config" ||
 					cp -p "$scratch/bisect.config" "$bdir/.config"; } &&
 				kmake "$bdir" bzImage modules) >> "$log" 2>&1 || rc=1
 			how="$(( $(date +%s) - t0 ))s"
+			# Each module the patch adds was compiled into the kernel crate
+			# (its lib.rs gate held in this configuration).
+			for m in $mods; do
+				nm "$bdir/rust/kernel.o" 2>/dev/null | grep -q "6kernel${#m}$m" ||
+					{ echo "kernel::$m not in rust/kernel.o: its lib.rs gate is off" >> "$log"; rc=1; }
+			done
 			if [ $rc = 0 ]; then
 				touch "$bdir/.daxo-bisected-$bstamp-$k"
-				# The steps before, built with this series.
-				for ((j = 1; j < k; j++)); do touch "$bdir/.daxo-bisected-$bstamp-$j"; done
 			else
 				grep -E 'error|Error|undefined|ERROR' "$log" | head -n 20 > "$log.e"
 				mv "$log.e" "$log"
@@ -301,7 +350,7 @@ if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
 			[ $rc = 0 ] && echo "no y build to start from" >> "$log"
 			rc=1 how="not built"
 		fi
-		tap $rc "bisectable: the tree after patch $k of $NPATCHES builds (y configuration; $how): $(sed -n 's/^Subject: \[PATCH [0-9/]*\] //p' "$p")" "$log"
+		tap $rc "bisectable: the tree after patch $k of $NPATCHES builds (y configuration; $how)${mods:+, compiling kernel::${mods// /, kernel::}}: $(sed -n 's/^Subject: \[PATCH [0-9/]*\] //p' "$p")" "$log"
 	done
 	rm -rf "$btree"
 fi

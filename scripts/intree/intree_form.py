@@ -27,16 +27,17 @@ import sys
 
 
 def skip_item(lines, i):
-    """Index past the item starting at lines[i] (after its attributes)."""
+    """Index past the item starting at lines[i] (after its attributes):
+    to the line where its braces balance and it ends (`;` or `}`)."""
     while lines[i].strip().startswith("#["):
         i += 1
-    line = lines[i]
-    if line.rstrip().endswith("{"):
-        indent = len(line) - len(line.lstrip())
+    depth = 0
+    while True:
+        code = lines[i].split("//")[0]
+        depth += code.count("{") - code.count("}")
+        if depth == 0 and code.rstrip().endswith((";", "}")):
+            return i + 1
         i += 1
-        while not (lines[i].strip() == "}" and len(lines[i]) - len(lines[i].lstrip()) == indent):
-            i += 1
-    return i + 1
 
 
 def intree_form(text, name):
@@ -68,7 +69,9 @@ def intree_form(text, name):
         bad = "daxo_" if "rust/kernel/" in name else "daxo_out_of_tree"
         if bad in line:
             sys.exit(f"{name}:{i + 1}: out-of-tree only code the in-tree form cannot drop: {s}")
-        out.append(line)
+        # A line dropped between two blank ones leaves one blank line.
+        if not (line.strip() == "" and out and out[-1].strip() == ""):
+            out.append(line)
         i += 1
     return "\n".join(out)
 

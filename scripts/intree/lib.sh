@@ -84,7 +84,8 @@ daxo_series() {
 	# A small repository holding only the files the series changes, at
 	# their pristine contents (same blobs as in the kernel's own git).
 	for f in $(sed -n 's|^+++ b/||p' $helpers "$glue" | sort -u) MAINTAINERS \
-			rust/kernel/lib.rs rust/kernel/workqueue.rs rust/bindings/bindings_helper.h; do
+			rust/kernel/lib.rs rust/kernel/workqueue.rs rust/bindings/bindings_helper.h \
+			rust/helpers/helpers.c; do
 		[ -f "$src/$f" ] && install -D -m644 "$src/$f" "$repo/$f"
 	done
 	(
@@ -99,7 +100,7 @@ daxo_series() {
 		for step in $(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" list); do
 			python3 "$DAXO_TOP/scripts/intree/rust_patches.py" apply "$step" "$DAXO_TOP" \
 				> "$repo.msg" || daxo_die "rust: patch $step"
-			echo "Signed-off-by: placeholder" >> "$repo.msg"
+			printf '\nSigned-off-by: placeholder\n' >> "$repo.msg"
 			daxo_git add -A
 			daxo_signoff < "$repo.msg" | daxo_git commit -q -F -
 		done

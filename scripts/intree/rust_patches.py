@@ -3,6 +3,7 @@
 """The `rust:` patches of the series: the abstractions under rust/kernel/.
 
     rust_patches.py list             the steps, one per line
+    rust_patches.py mods STEP        the kernel crate modules STEP adds
     rust_patches.py maintainers F... add F: lines to the series' MAINTAINERS
                                      entry (made if need be)
     rust_patches.py apply STEP TOP   in the current directory (a kernel tree
@@ -32,10 +33,12 @@ STEPS = {
     "base": {
         "files": ["range.rs", "iomem.rs", "iomem/query.rs", "iomem/soft_reserved.rs",
                   "numa.rs", "workqueue/flush.rs"],
-        "mods": [("iomem", None), ("numa", "CONFIG_NUMA_KEEP_MEMINFO"), ("range", None)],
+        "mods": [("iomem", None), ("numa", None), ("range", None)],
         "submods": [("workqueue.rs", "flush")],
         # iomem/soft_reserved.rs finds CXL windows (root decoders).
-        "header": ['#include "../../drivers/cxl/cxl.h"'],
+        "header": ["#if IS_ENABLED(CONFIG_CXL_BUS)",
+                   '#include "../../drivers/cxl/cxl.h"',
+                   "#endif"],
         "subject": "rust: add physical ranges, iomem queries and NUMA lookups",
         "body": """\
 Add the small pieces the Rust DAX drivers need beside the DAX, HMEM and
@@ -52,7 +55,7 @@ CXL abstractions of the next patches:
    long as it lives;
 
  - kernel::numa: the node firmware gave an address, and the node memory
-   hot-add would use (gated on NUMA_KEEP_MEMINFO, which provides both);
+   hot-add would use (0 without NUMA, as the C stubs say);
 
  - kernel::workqueue::flush: waiting for a work item (flush_work()).
 
@@ -70,8 +73,9 @@ compiled only with the CXL core built in.
                    "#include <linux/dax.h>",
                    "#include <linux/memregion.h>",
                    "const unsigned long RUST_CONST_HELPER_IORESOURCE_DAX_KMEM = IORESOURCE_DAX_KMEM;",
-                   "const unsigned long RUST_CONST_HELPER_PMD_SIZE = PMD_SIZE;",
                    "#endif"],
+        # PMD_SIZE is not a constant on every architecture.
+        "helpers": ["dax.c"],
         "subject": "rust: add DAX region and HMEM abstractions",
         "body": """\
 Add the abstractions a Rust device-dax driver needs, over
@@ -138,6 +142,16 @@ def add_submod(path, name):
     open(path, "w").write(s[:i] + f"pub mod {name};\n\n" + s[i:])
 
 
+def add_include(path, name):
+    """Insert `#include "NAME"` into the helpers' list in PATH, in order."""
+    lines = open(path).read().split("\n")
+    incs = [(i, m.group(1)) for i, l in enumerate(lines)
+            if (m := re.match(r'#include "([^"]+)"$', l))]
+    at = next((i for i, n in incs if n > name), incs[-1][0] + 1)
+    lines.insert(at, f'#include "{name}"')
+    open(path, "w").write("\n".join(lines))
+
+
 def maintainers(files):
     """The entry's F: lines, these added (the entry made if need be)."""
     s = open("MAINTAINERS").read()
@@ -171,13 +185,18 @@ def apply(step, top):
     open("rust/kernel/lib.rs", "w").write(lib)
     for path, name in st.get("submods", []):
         add_submod(os.path.join("rust/kernel", path), name)
+    for f in st.get("helpers", []):
+        open(os.path.join("rust/helpers", f), "w").write(
+            open(os.path.join(top, "rust/helpers", f)).read())
+        add_include("rust/helpers/helpers.c", f)
     if st.get("header"):
         h = open(HEADER).read().rstrip("\n")
         open(HEADER, "w").write(h + "\n\n" + "\n".join(st["header"]) + "\n")
     # Top-level files and whole directories, as MAINTAINERS lists them.
     listed = sorted({"rust/kernel/" + (f.split("/")[0] + "/" if "/" in f and
                                        f.split("/")[0] + ".rs" in st["files"] else f)
-                     for f in st["files"]})
+                     for f in st["files"]} |
+                    {"rust/helpers/" + f for f in st.get("helpers", [])})
     maintainers(listed)
     print(st["subject"])
     print()
@@ -189,6 +208,8 @@ if __name__ == "__main__":
         print("\n".join(STEPS))
     elif sys.argv[1] == "apply":
         apply(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "mods":
+        print(" ".join(name for name, _ in STEPS[sys.argv[2]]["mods"]))
     elif sys.argv[1] == "maintainers":
         maintainers(sys.argv[2:])
     else:

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! CXL regions, as a teardown sees them: each region device on the CXL bus
-//! with a snapshot of its HPA range, whether it is in use, and
-//! `cxl_region_teardown()`, the CXL-core helper that unregisters one.
+//! with a snapshot of its HPA range, and whether it is in use.
 //!
-//! Out of tree, `dax_hmem` compiles this file only against a kernel that
-//! has the helper (the project's patch, scripts/patches/).
+//! The teardown itself, `cxl_region_teardown()`, is exported to `dax_hmem`
+//! alone; that driver calls it, not this crate, whose functions any module
+//! may call.
 
-#[cfg(daxo_out_of_tree)]
-use crate::bindings::DeviceAsRaw as _;
 use crate::{
     bindings,
     dax::{claim::Holder, region as dax},
@@ -43,6 +41,11 @@ impl kernel::fmt::Display for InUse {
 
 /// One CXL region: a reference to its device and its HPA range as it was
 /// when [`regions`] looked.
+///
+/// # Invariants
+///
+/// `dev` is the device of a `struct cxl_region` (is_cxl_region() said so),
+/// referenced.
 pub struct Region {
     dev: ARef<Device>,
     range: PhysRange,
@@ -52,6 +55,11 @@ impl Region {
     /// The region's name (`regionN`).
     pub fn name(&self) -> &CStr {
         self.dev.name()
+    }
+
+    /// The region's device.
+    pub fn device(&self) -> &Device {
+        &self.dev
     }
 
     /// Its HPA range when it was listed.
@@ -110,6 +118,8 @@ unsafe extern "C" fn collect(
     if hpa.start == 0 || hpa.start > hpa.end || hpa.end == u64::MAX {
         return 0;
     }
+    // INVARIANT: is_cxl_region() said `dev` is a region's; the new reference
+    // keeps it.
     let region = Region {
         // SAFETY: `dev` is valid; the new reference keeps it so.
         dev: unsafe { Device::get_device(dev) },
@@ -145,22 +155,4 @@ pub fn regions() -> Result<KVec<Region>> {
         Some(e) => Err(e),
         None => Ok(out.regions),
     }
-}
-
-/// Tear `region` down (decoders reset, HPA space released), provided it
-/// still overlaps `because`, the Soft Reserved range HMEM owns.
-///
-/// Errors: `EPERM` for a region whose decoders firmware locked, `ESTALE`
-/// if it no longer overlaps `because`, `ENODEV` if it is gone already,
-/// `EBUSY` if some of its memory is System RAM.
-pub fn teardown(region: &Region, because: &PhysRange) -> Result {
-    let overlap = bindings::range {
-        start: because.start,
-        end: because.end,
-    };
-    // SAFETY: `region.dev` is a referenced device; the helper checks that it
-    // is a region and takes the CXL locks itself; `overlap` is only read.
-    kernel::error::to_result(unsafe {
-        bindings::cxl_region_teardown(region.dev.as_raw(), &overlap)
-    })
 }

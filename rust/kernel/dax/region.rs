@@ -18,8 +18,17 @@ use kernel::{
     prelude::*,
 };
 
-/// The alignment of DAX regions: PMD_SIZE, as the C drivers use.
-pub const ALIGN: u64 = bindings::PMD_SIZE as u64;
+/// The alignment of DAX regions: `PMD_SIZE`, as the C drivers use (not a
+/// constant on every architecture: book3s64 computes it at boot).
+pub fn align() -> u64 {
+    // Out of tree (x86-64 only) the bindings have it as a constant.
+    #[cfg(daxo_out_of_tree)]
+    let size = bindings::PMD_SIZE;
+    // SAFETY: No preconditions.
+    #[cfg(not(daxo_out_of_tree))]
+    let size = unsafe { bindings::dax_pmd_size() };
+    size as u64
+}
 
 /// The other driver that could hold a DAX region over a range: `dax_hmem`
 /// for a CXL region, `dax_cxl` for an HMEM range (Soft Reserved ranges do
@@ -68,7 +77,8 @@ pub unsafe trait Host {
 pub fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), RegionError> {
     let dev = host.host();
     let r = spec.range;
-    if !claim::is_aligned(&r, ALIGN) {
+    let align = align();
+    if !claim::is_aligned(&r, align) {
         return Err(RegionError::Misaligned);
     }
     let me: &Device = dev;
@@ -94,7 +104,7 @@ pub fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), R
             spec.id,
             &mut range,
             spec.nid,
-            ALIGN as u32,
+            align as u32,
             flags,
         )
     };
@@ -145,7 +155,7 @@ pub fn report(dev: &Device, range: &PhysRange, e: RegionError) {
             dev,
             "{} is not aligned to {} KiB: no DAX region\n",
             range,
-            ALIGN >> 10
+            align() >> 10
         ),
         RegionError::NoMemory => {
             dev_err!(

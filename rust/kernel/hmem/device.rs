@@ -11,6 +11,10 @@ use core::ptr::NonNull;
 use kernel::{device::Device, prelude::*};
 
 /// A memregion id, freed on drop.
+///
+/// # Invariants
+///
+/// The id came from `memregion_alloc()` and is not freed before drop.
 struct MemRegionId(i32);
 
 impl MemRegionId {
@@ -20,6 +24,7 @@ impl MemRegionId {
         if id < 0 {
             return Err(ENOMEM);
         }
+        // INVARIANT: A fresh id from memregion_alloc().
         Ok(Self(id))
     }
 }
@@ -33,6 +38,11 @@ impl Drop for MemRegionId {
 
 /// A registered `hmem.N` platform device for one range; unregistered (and
 /// its id freed) on drop.
+///
+/// # Invariants
+///
+/// `pdev` is the platform device [`HmemDevice::register`] added, named by
+/// `_id`, and not unregistered before drop.
 pub struct HmemDevice {
     pdev: NonNull<bindings::platform_device>,
     range: PhysRange,
@@ -125,6 +135,7 @@ impl HmemDevice {
         if rc < 0 {
             return Err(put(Step::Add, Error::from_errno(rc)));
         }
+        // INVARIANT: `pdev` was added just above, named by `id`.
         Ok(Self {
             pdev,
             range,

@@ -6,7 +6,7 @@ use crate::bindings;
 #[cfg(daxo_out_of_tree)]
 use crate::bindings::DeviceAsRaw as _;
 use crate::range::PhysRange;
-use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
 
 /// One Soft Reserved range from `walk_hmem_resources()`.
@@ -18,35 +18,11 @@ pub struct SoftReserved {
     pub target_nid: i32,
 }
 
-/// Where the walk callback puts what it finds; set only during a walk, by
-/// the holder of WALK (`walk_hmem_fn` has no data pointer of its own).
+/// Where the walk callback puts what it finds: the vector of the one walk
+/// in progress, or null (`walk_hmem_fn` has no data pointer of its own).
+/// A walk takes it by swapping its own vector in for null, and gives it
+/// back at its end.
 static COLLECTOR: AtomicPtr<KVec<SoftReserved>> = AtomicPtr::new(core::ptr::null_mut());
-
-kernel::sync::global_lock! {
-    // SAFETY: Initialised by `init()`, whose callers make it before any
-    // walk.
-    unsafe(uninit) static WALK: Mutex<()> = ();
-}
-
-/// Whether WALK is initialised: built in, the first `init()` does it, and a
-/// module loaded again must not do it twice.
-static WALK_READY: AtomicBool = AtomicBool::new(false);
-
-/// Make [`soft_reserved_ranges`] ready: initialise its lock, the first
-/// time only.
-///
-/// # Safety
-///
-/// Called before any [`soft_reserved_ranges`], and never concurrently with
-/// it or with another `init()` (a module init does it, before it registers
-/// the drivers that walk).
-pub unsafe fn init() {
-    if !WALK_READY.swap(true, Ordering::AcqRel) {
-        // SAFETY: The first call (WALK_READY), before any walk and alone
-        // (caller's duty): WALK is initialised once, and before any use.
-        unsafe { WALK.init() };
-    }
-}
 
 /// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
 ///
@@ -64,8 +40,9 @@ unsafe extern "C" fn collect(
     let (start, end) = unsafe { ((*res).start, (*res).end) };
     let out = COLLECTOR.load(Ordering::Acquire);
     // SAFETY: `soft_reserved_ranges()` stores a pointer to its own vector,
-    // alive for the whole walk, while it holds WALK; the callback runs
-    // synchronously within that walk, so nothing else uses the vector.
+    // alive for the whole walk, and no other walk runs until it gives
+    // COLLECTOR back; the callback runs synchronously within that walk, so
+    // nothing else uses the vector.
     let out = unsafe { &mut *out };
     let sr = SoftReserved {
         range: PhysRange::new(start, end),
@@ -81,14 +58,25 @@ unsafe extern "C" fn collect(
 /// device), in the order they were registered.
 ///
 /// There may be several `hmem_platform` devices (the kernel's cxl_test adds
-/// a mock one), each resolving on its own: WALK serialises their walks, and
-/// with them the use of COLLECTOR.
+/// a mock one), each resolving on its own: one walk runs at a time, the
+/// others sleep until COLLECTOR is free (a walk is short: a few ranges, at
+/// the binding of such a device). It may sleep.
 pub fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftReserved>> {
     let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
-    let _walk = WALK.lock();
-    COLLECTOR.store(&raw mut ranges, Ordering::Release);
+    let mine: *mut KVec<SoftReserved> = &raw mut ranges;
+    while COLLECTOR
+        .compare_exchange(
+            core::ptr::null_mut(),
+            mine,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        )
+        .is_err()
+    {
+        kernel::time::delay::fsleep(kernel::time::Delta::from_millis(1));
+    }
     // SAFETY: `host` is a valid device; `collect` matches walk_hmem_fn and
-    // only uses COLLECTOR, set just above for the duration of the walk.
+    // only uses COLLECTOR, this walk's until it is given back below.
     let rc = unsafe { bindings::walk_hmem_resources(host.as_raw(), Some(collect)) };
     COLLECTOR.store(core::ptr::null_mut(), Ordering::Release);
     kernel::error::to_result(rc)?;

@@ -16,6 +16,11 @@ use core::ptr::NonNull;
 use kernel::prelude::*;
 
 /// A "Soft Reserved" entry in `iomem_resource`, removed on drop.
+///
+/// # Invariants
+///
+/// `res` is a resource [`SoftReservedEntry::insert`] allocated (a leaked
+/// `KBox`) and inserted into the iomem tree; it stays there until drop.
 pub struct SoftReservedEntry {
     res: NonNull<bindings::resource>,
 }
@@ -48,23 +53,7 @@ impl SoftReservedEntry {
         // Inside a CXL window, under that window: a range exactly the size
         // of the window would otherwise become the window's parent, and the
         // window would still look free to the CXL core.
-        let mut place = Placement {
-            entry: res.as_ptr(),
-            rc: None,
-        };
-        #[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
-        // SAFETY: The CXL bus is registered while the CXL core, whose
-        // symbols this module uses, is loaded; `in_window` matches the
-        // callback type and `place` outlives the walk.
-        unsafe {
-            bindings::bus_for_each_dev(
-                &bindings::cxl_bus_type,
-                core::ptr::null_mut(),
-                (&raw mut place).cast(),
-                Some(in_window),
-            )
-        };
-        let rc = match place.rc {
+        let rc = match place_in_cxl_window(res.as_ptr()) {
             Some(rc) => rc,
             // SAFETY: `res` is a valid, unlinked resource with a static
             // name; iomem_resource is the static root, locked by the call.
@@ -73,6 +62,7 @@ impl SoftReservedEntry {
             },
         };
         if rc == 0 {
+            // INVARIANT: `res` is the leaked box, inserted.
             return Ok(Self { res });
         }
         // SAFETY: `res` came from KBox::leak above and was not inserted.
@@ -81,7 +71,33 @@ impl SoftReservedEntry {
     }
 }
 
+/// Insert `entry` under the CXL window that contains it: the insertion's
+/// result, or `None` when no window contains it.
+#[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
+fn place_in_cxl_window(entry: *mut bindings::resource) -> Option<kernel::ffi::c_int> {
+    let mut place = Placement { entry, rc: None };
+    // SAFETY: The CXL bus is registered while the CXL core, whose symbols
+    // this code uses, is there; `in_window` matches the callback type and
+    // `place` outlives the walk.
+    unsafe {
+        bindings::bus_for_each_dev(
+            &bindings::cxl_bus_type,
+            core::ptr::null_mut(),
+            (&raw mut place).cast(),
+            Some(in_window),
+        )
+    };
+    place.rc
+}
+
+/// Without the CXL core there is no CXL window.
+#[cfg(not(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y")))]
+fn place_in_cxl_window(_entry: *mut bindings::resource) -> Option<kernel::ffi::c_int> {
+    None
+}
+
 /// The entry being placed, and the result once a CXL window took it.
+#[cfg(any(all(daxo_out_of_tree, CONFIG_CXL_BUS), CONFIG_CXL_BUS = "y"))]
 struct Placement {
     entry: *mut bindings::resource,
     rc: Option<kernel::ffi::c_int>,
