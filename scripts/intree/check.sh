@@ -178,10 +178,11 @@ kconf CONFIG_DEV_DAX=y CONFIG_DEV_DAX_HMEM=m CONFIG_DEV_DAX_CXL_RUST=m
 tap $rc "Kconfig, mixed pairs: C dax_cxl beside Rust dax_hmem allowed; Rust dax_cxl beside C dax_hmem refused" "$log"
 
 # A modular DAX core: no kernel-crate DAX abstractions, no Rust driver.
+# (FS_DAX, a bool, would select DAX=y.)
 rc=0
 : > "$log"
 kconf CONFIG_CXL_BUS=y CONFIG_CXL_ACPI=y CONFIG_CXL_PCI=y CONFIG_CXL_MEM=y CONFIG_CXL_PORT=y \
-	CONFIG_CXL_PMEM=n CONFIG_DAX=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_HMEM_RUST=m CONFIG_DEV_DAX_CXL_RUST=m
+	CONFIG_CXL_PMEM=n CONFIG_FS_DAX=n CONFIG_LIBNVDIMM=m CONFIG_DAX=m CONFIG_DEV_DAX=m CONFIG_DEV_DAX_HMEM_RUST=m CONFIG_DEV_DAX_CXL_RUST=m
 [ "$(val DAX)" = m ] && [ -z "$(val DEV_DAX_HMEM_RUST)" ] && [ -z "$(val DEV_DAX_CXL_RUST)" ] ||
 	{ echo "DAX=m: got DAX=$(val DAX) DEV_DAX_HMEM_RUST=$(val DEV_DAX_HMEM_RUST) DEV_DAX_CXL_RUST=$(val DEV_DAX_CXL_RUST)" >> "$log"; rc=1; }
 tap $rc "Kconfig, DAX=m: the Rust drivers refused (the kernel crate's DAX abstractions need DAX=y)" "$log"
@@ -336,16 +337,16 @@ if [ -z "${DAXO_INTREE_NO_BISECT:-}" ]; then
 			how="$(( $(date +%s) - t0 ))s"
 			# Each module the patch adds was compiled into the kernel crate
 			# (its lib.rs gate held in this configuration).
+			# (Into a file: grep -q would end nm with SIGPIPE, a failure
+			# under pipefail.)
+			[ $rc = 0 ] || { grep -E 'error|Error|undefined|ERROR' "$log" | head -n 20 > "$log.e"
+				mv "$log.e" "$log"; }
+			nm "$bdir/rust/kernel.o" > "$scratch/kernel.syms" 2>/dev/null || true
 			for m in $mods; do
-				nm "$bdir/rust/kernel.o" 2>/dev/null | grep -q "6kernel${#m}$m" ||
+				grep -q "6kernel${#m}$m" "$scratch/kernel.syms" ||
 					{ echo "kernel::$m not in rust/kernel.o: its lib.rs gate is off" >> "$log"; rc=1; }
 			done
-			if [ $rc = 0 ]; then
-				touch "$bdir/.daxo-bisected-$bstamp-$k"
-			else
-				grep -E 'error|Error|undefined|ERROR' "$log" | head -n 20 > "$log.e"
-				mv "$log.e" "$log"
-			fi
+			[ $rc = 0 ] && touch "$bdir/.daxo-bisected-$bstamp-$k"
 		else
 			[ $rc = 0 ] && echo "no y build to start from" >> "$log"
 			rc=1 how="not built"
