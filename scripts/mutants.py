@@ -105,7 +105,7 @@ MUTANTS = {
     "misaligned": (
         "a contained range HMEM could not use stays with CXL", "misaligned-strict", "ours",
         [("hmem/resolver.rs",
-          "hmem_usable: claim::is_aligned(&sr.range, dax::ALIGN),",
+          "hmem_usable: claim::is_aligned(&sr.range, dax::align()),",
           "hmem_usable: true,")],
         'expected owner cxl, found none'),
     "register-all": (
