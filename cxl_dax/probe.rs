@@ -6,7 +6,7 @@ use crate::cxl::driver as cxl;
 use crate::dax::region::{self as dax, RegionSpec, Rival};
 use crate::node;
 use crate::numa;
-use kernel::prelude::*;
+use kernel::{device::Core, prelude::*};
 
 /// The driver of `cxl_dax_region` devices.
 pub(crate) struct CxlDaxRegionDriver;
@@ -14,7 +14,7 @@ pub(crate) struct CxlDaxRegionDriver;
 impl cxl::Driver for CxlDaxRegionDriver {
     const NAME: &'static CStr = c"cxl_dax_region";
 
-    fn probe(region: &cxl::DaxRegion<'_>) -> Result {
+    fn probe(region: &cxl::DaxRegion<Core<'_>>) -> Result {
         let range = region.range();
         let nid = node::choose(numa::target_node(range.start), || {
             numa::hotplug_node(range.start)

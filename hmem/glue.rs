@@ -6,9 +6,10 @@
 //! The glue holds only what the Linux 7.3 kernel crate cannot do: a
 //! writable module parameter and one of custom `kernel_param_ops` (whose
 //! parser and names are here, in Rust), an allocated ordered workqueue, a
-//! device attribute, a late initcall, and the two calls bindgen cannot
-//! bind (`request_module()` is a variadic macro,
-//! `cxl_region_contains_resource()` a static inline stub when CXL is off).
+//! device attribute, a late initcall, and `cxl_region_contains_resource()`,
+//! which the CXL core exports to dax_hmem alone (a kernel crate wrapper
+//! would hand it to every module) and makes a static inline stub without
+//! CXL regions.
 
 use crate::ownership::{PhysRange, Policy};
 use kernel::bindings::workqueue_struct;
@@ -35,11 +36,10 @@ mod raw {
         pub(super) fn daxo_hmem_policy() -> kernel::ffi::c_int;
         pub(super) fn daxo_hmem_wq_create() -> *mut workqueue_struct;
         pub(super) fn daxo_hmem_wq_destroy();
-        pub(super) fn daxo_hmem_wq() -> *mut workqueue_struct;
-        pub(super) fn daxo_hmem_request_cxl_modules();
-        pub(super) fn daxo_hmem_cxl_enabled() -> bool;
+        pub(super) fn daxo_hmem_wq_lock() -> *mut workqueue_struct;
+        pub(super) fn daxo_hmem_wq_unlock();
         pub(super) fn daxo_cxl_region_contains(start: u64, end: u64) -> bool;
-        pub(super) fn daxo_hmem_wait_for_cxl_probe();
+        pub(super) fn daxo_hmem_wait_for_initcalls();
         pub(super) fn daxo_hmem_report_add(dev: *mut c_void) -> kernel::ffi::c_int;
         pub(super) fn daxo_hmem_report_remove(dev: *mut c_void);
     }
@@ -127,17 +127,7 @@ unsafe extern "C" fn daxo_hmem_policy_show(
 
 /// Whether a CXL DAX driver is configured, so that ranges meeting CXL
 /// windows are worth waiting for.
-pub(crate) fn cxl_enabled() -> bool {
-    // SAFETY: A compile-time answer; no preconditions.
-    unsafe { raw::daxo_hmem_cxl_enabled() }
-}
-
-/// Load cxl_acpi and cxl_pci, so that CXL discovery starts before the
-/// Soft Reserved ranges are looked at.
-pub(crate) fn request_cxl_modules() {
-    // SAFETY: Called from module init, where request_module() may sleep.
-    unsafe { raw::daxo_hmem_request_cxl_modules() }
-}
+pub(crate) const CXL_ENABLED: bool = cfg!(any(CONFIG_DEV_DAX_CXL, CONFIG_DEV_DAX_CXL_RUST));
 
 /// Whether one committed CXL region contains all of `range`.
 pub(crate) fn cxl_region_contains(range: &PhysRange) -> bool {
@@ -145,13 +135,12 @@ pub(crate) fn cxl_region_contains(range: &PhysRange) -> bool {
     unsafe { raw::daxo_cxl_region_contains(range.start, range.end) }
 }
 
-/// Wait until CXL has had its chance to probe: device probing quiet and,
-/// built in, every initcall run first (drivers/cxl initialises after
-/// drivers/dax, so its drivers are not even registered when this module's
-/// work first runs).
-pub(crate) fn wait_for_cxl_probe() {
-    // SAFETY: Called from a work item, holding no lock; it may sleep.
-    unsafe { raw::daxo_hmem_wait_for_cxl_probe() }
+/// Built in, wait until every initcall has run (drivers/cxl initialises
+/// after drivers/dax, so its drivers are not even registered when this
+/// module's work first runs); loaded as a module, return at once.
+pub(crate) fn wait_for_initcalls() {
+    // SAFETY: No preconditions; it may sleep, as its callers may.
+    unsafe { raw::daxo_hmem_wait_for_initcalls() }
 }
 
 /// Ownership of the module's ordered workqueue, which
@@ -172,20 +161,25 @@ impl HmemQueue {
     }
 }
 
-/// The module's queue, to enqueue work items on.
-///
-/// # Safety
-///
-/// The caller is a callback of one of this module's drivers (a probe),
-/// and does not keep the reference past its return. Such callbacks run
-/// only while the drivers are registered, which is while the queue exists:
-/// it is made before the drivers are registered and destroyed after they
-/// are unregistered. Before module init and after exit the glue's pointer
-/// is NULL.
-pub(crate) unsafe fn queue() -> &'static Queue {
-    // SAFETY: By the caller's promise the queue exists, and is not
-    // destroyed before the caller returns.
-    unsafe { Queue::from_raw(raw::daxo_hmem_wq()) }
+/// Run `f` with the module's queue, locked against its destruction:
+/// `None` before module init made it and after module exit began to
+/// destroy it. `f` must not sleep long (probes wait on the lock).
+pub(crate) fn with_queue<R>(f: impl FnOnce(Option<&Queue>) -> R) -> R {
+    // SAFETY: Takes the glue's lock; released below.
+    let wq = unsafe { raw::daxo_hmem_wq_lock() };
+    let queue = if wq.is_null() {
+        None
+    } else {
+        // SAFETY: The queue is valid while the lock is held: the glue takes
+        // it out of its pointer under the lock before destroying it. The
+        // reference cannot outlive `f`'s call, for which `f` is generic
+        // over its lifetime.
+        Some(unsafe { Queue::from_raw(wq) })
+    };
+    let r = f(queue);
+    // SAFETY: The lock taken above.
+    unsafe { raw::daxo_hmem_wq_unlock() };
+    r
 }
 
 impl Drop for HmemQueue {

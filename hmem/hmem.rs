@@ -22,7 +22,7 @@ use kernel::{driver, platform, prelude::*};
 #[cfg(all(not(daxo_out_of_tree), daxo_region_teardown))]
 use kernel::cxl;
 #[cfg(not(daxo_out_of_tree))]
-use kernel::{dax, hmem, iomem, range};
+use kernel::{dax, driver::probe, hmem, iomem, kmod, range};
 
 // Out of tree, the same files compiled into this module (out-of-tree
 // modules cannot share a Rust crate), over bindings generated at build time
@@ -44,6 +44,9 @@ mod abstractions {
         pub(crate) mod claim;
         pub(crate) mod region;
     }
+    pub(crate) mod driver {
+        pub(crate) mod probe;
+    }
     pub(crate) mod hmem {
         pub(crate) mod device;
         pub(crate) mod driver;
@@ -53,12 +56,13 @@ mod abstractions {
         pub(crate) mod query;
         pub(crate) mod soft_reserved;
     }
+    pub(crate) mod kmod;
     pub(crate) mod range;
 }
 #[cfg(all(daxo_out_of_tree, daxo_region_teardown))]
 use abstractions::cxl;
 #[cfg(daxo_out_of_tree)]
-use abstractions::{dax, hmem, iomem, range};
+use abstractions::{dax, driver::probe, hmem, iomem, kmod, range};
 
 #[path = "../ownership/mod.rs"]
 mod ownership;
@@ -97,7 +101,13 @@ struct DaxHmemModule {
 
 impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        hmem_glue::request_cxl_modules();
+        // Give cxl_acpi and cxl_pci a chance to start CXL topology
+        // discovery before the Soft Reserved ranges are checked against
+        // CXL windows (built in, or absent, they need no loading).
+        if hmem_glue::CXL_ENABLED {
+            let _ = kmod::request_module(c"cxl_acpi");
+            let _ = kmod::request_module(c"cxl_pci");
+        }
         report::init();
         if hmem_glue::policy() == ownership::Policy::Strict {
             if region_teardown::AVAILABLE {

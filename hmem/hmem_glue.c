@@ -7,10 +7,11 @@
  *    parameters are read-only and integer/bool only); the ownership
  *    parameter's parser and names are in Rust (hmem/glue.rs);
  *  - an allocated ordered workqueue that can be flushed (the workqueue
- *    crate only offers the system queues), and dax_hmem_flush_work()
- *    exported to dax_cxl alone;
- *  - request_module() (a variadic macro) and the CXL helpers whose
- *    declaration is a static inline stub when CXL is configured out;
+ *    crate only offers the system queues), the lock under which work is
+ *    queued on it, and dax_hmem_flush_work() exported to dax_cxl alone;
+ *  - cxl_region_contains_resource(), which the CXL core exports to
+ *    dax_hmem alone (through the kernel crate any module could call it)
+ *    and makes a static inline stub without CXL regions;
  *  - the read-only "ownership" attribute of hmem_platform.N, whose text
  *    Rust writes (report.rs);
  *  - built in, a late initcall.
@@ -25,6 +26,7 @@
 #include <linux/sysfs.h>
 #include <linux/device.h>
 #include <linux/completion.h>
+#include <linux/mutex.h>
 #include <linux/init.h>
 #include "drivers/cxl/cxl.h"
 #include "drivers/dax/bus.h"
@@ -75,26 +77,49 @@ int daxo_hmem_policy(void)
 	return READ_ONCE(ownership_policy);
 }
 
+/*
+ * The module's queue, from init to exit. Work is queued under
+ * dax_hmem_wq_lock (daxo_hmem_wq_lock() hands the queue to Rust with the
+ * lock held), and the queue leaves this pointer under it before it is
+ * destroyed: a queue handed out is never destroyed while in use.
+ */
 static struct workqueue_struct *dax_hmem_wq;
+static DEFINE_MUTEX(dax_hmem_wq_lock);
 
 struct workqueue_struct *daxo_hmem_wq_create(void)
 {
+	struct workqueue_struct *wq;
+
+	guard(mutex)(&dax_hmem_wq_lock);
 	/* One queue: a second one would be destroyed twice. */
 	if (dax_hmem_wq)
 		return NULL;
-	dax_hmem_wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
+	wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
+	WRITE_ONCE(dax_hmem_wq, wq);
+	return wq;
+}
+
+struct workqueue_struct *daxo_hmem_wq_lock(void)
+{
+	mutex_lock(&dax_hmem_wq_lock);
 	return dax_hmem_wq;
 }
 
-struct workqueue_struct *daxo_hmem_wq(void)
+void daxo_hmem_wq_unlock(void)
 {
-	return dax_hmem_wq;
+	mutex_unlock(&dax_hmem_wq_lock);
 }
 
 void daxo_hmem_wq_destroy(void)
 {
-	destroy_workqueue(dax_hmem_wq);
-	dax_hmem_wq = NULL;
+	struct workqueue_struct *wq;
+
+	scoped_guard(mutex, &dax_hmem_wq_lock) {
+		wq = dax_hmem_wq;
+		WRITE_ONCE(dax_hmem_wq, NULL);
+	}
+	if (wq)
+		destroy_workqueue(wq);
 }
 
 /**
@@ -107,30 +132,19 @@ void daxo_hmem_wq_destroy(void)
 void dax_hmem_flush_work(void)
 {
 	/*
-	 * Built in, a dax_hmem whose init failed has no queue, while dax_cxl
-	 * still runs: there is then nothing to wait for.
+	 * Unlocked: the queue the mutex guards is flushed, not queued on, and
+	 * dax_cxl, which needs this symbol, keeps the module (and its queue)
+	 * loaded. Built in, a dax_hmem whose init failed has no queue, while
+	 * dax_cxl still runs: there is then nothing to wait for. (Under the
+	 * mutex, a flush would wait for the work, which waits for probes,
+	 * while a probe of hmem_platform waited for the mutex.)
 	 */
-	if (dax_hmem_wq)
-		flush_workqueue(dax_hmem_wq);
+	struct workqueue_struct *wq = READ_ONCE(dax_hmem_wq);
+
+	if (wq)
+		flush_workqueue(wq);
 }
 EXPORT_SYMBOL_FOR_MODULES(dax_hmem_flush_work, "dax_cxl");
-
-void daxo_hmem_request_cxl_modules(void)
-{
-	/*
-	 * Give cxl_acpi and cxl_pci a chance to start CXL topology discovery
-	 * before the Soft Reserved ranges are checked against CXL windows.
-	 */
-	if (daxo_hmem_cxl_enabled()) {
-		request_module("cxl_acpi");
-		request_module("cxl_pci");
-	}
-}
-
-bool daxo_hmem_cxl_enabled(void)
-{
-	return IS_ENABLED(CONFIG_DEV_DAX_CXL) || IS_ENABLED(CONFIG_DEV_DAX_CXL_RUST);
-}
 
 #ifndef MODULE
 /*
@@ -148,12 +162,11 @@ static int __init daxo_hmem_initcalls_done(void)
 late_initcall(daxo_hmem_initcalls_done);
 #endif
 
-void daxo_hmem_wait_for_cxl_probe(void)
+void daxo_hmem_wait_for_initcalls(void)
 {
 #ifndef MODULE
 	wait_for_completion(&initcalls_done);
 #endif
-	wait_for_device_probe();
 }
 
 bool daxo_cxl_region_contains(u64 start, u64 end)

@@ -11,11 +11,10 @@ bool daxo_hmem_region_idle(void);
 int daxo_hmem_policy(void);
 struct workqueue_struct *daxo_hmem_wq_create(void);
 void daxo_hmem_wq_destroy(void);
-struct workqueue_struct *daxo_hmem_wq(void);
-void daxo_hmem_request_cxl_modules(void);
-bool daxo_hmem_cxl_enabled(void);
+struct workqueue_struct *daxo_hmem_wq_lock(void);
+void daxo_hmem_wq_unlock(void);
 bool daxo_cxl_region_contains(u64 start, u64 end);
-void daxo_hmem_wait_for_cxl_probe(void);
+void daxo_hmem_wait_for_initcalls(void);
 
 struct device;
 int daxo_hmem_report_add(struct device *dev);

@@ -31,6 +31,7 @@ use crate::glue;
 use crate::hmem::{device::HmemDevice, walk::soft_reserved_ranges};
 use crate::iomem::query as resource;
 use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
+use crate::probe;
 use crate::region_teardown::{self, Surveyed};
 use crate::report;
 use kernel::{
@@ -72,7 +73,8 @@ impl WorkItem for Resolver {
         // Relies on cxl_acpi and cxl_pci having been requested at load
         // (or, built in, initialised): once probing is quiet, CXL windows
         // and committed regions exist.
-        glue::wait_for_cxl_probe();
+        glue::wait_for_initcalls();
+        probe::wait_for_device_probe();
         if let Err(f) = this.resolve(&mut this.state.lock(), Phase::Final) {
             f.say(this.pdev.as_ref());
         }
@@ -148,9 +150,8 @@ impl Resolver {
             })?;
         if deferred {
             // Already queued is fine: one work item decides everything.
-            // SAFETY: Called from the probe of `pdev` (hmem_platform's
-            // driver is registered), and the reference is dropped here.
-            let _ = unsafe { glue::queue() }.enqueue(self.clone());
+            // The queue exists while the drivers are registered.
+            let _ = glue::with_queue(|q| q.map(|q| q.enqueue(self.clone()))).ok_or(ENODEV)?;
         }
         Ok(())
     }
@@ -172,7 +173,7 @@ impl Resolver {
             return Ok(false);
         }
         let ranges = soft_reserved_ranges(dev).at("walking the Soft Reserved ranges")?;
-        let cxl = glue::cxl_enabled();
+        let cxl = glue::CXL_ENABLED;
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
         // takes a range from those (looked up once, only when it matters).

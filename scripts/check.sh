@@ -37,14 +37,14 @@ if [ $rc = 0 ]; then
 	make --no-print-directory KDIR="$kdir" modules > "$kdir/daxo-modules.log" 2>&1 || rc=$?
 fi
 
-# Configuration holes (issue 15): out of tree, the glue must know that our
-# dax_cxl is built (Kconfig's IS_ENABLED() has no autoconf.h entry there),
+# Configuration holes (issue 15): out of tree, dax_hmem must know that our
+# dax_cxl is built (Kconfig's cfg has no rustc_cfg entry there),
 # and a kernel whose bus.h stubs dax_hmem_flush_work() is refused in one
 # line (simulated by overriding CONFIG_DEV_DAX_HMEM on the command line).
 if [ $rc = 0 ]; then
 	rc3=0
-	grep -q -- '-DCONFIG_DEV_DAX_CXL_RUST_MODULE=1' hmem/.hmem_glue.o.cmd || rc3=1
-	count "out of tree, dax_hmem's glue is built knowing dax_cxl is built (IS_ENABLED)" $rc3
+	grep -q -- '--cfg CONFIG_DEV_DAX_CXL_RUST' hmem/.hmem.o.cmd || rc3=1
+	count "out of tree, dax_hmem is built knowing dax_cxl is built (cfg)" $rc3
 	rc3=0
 	msg=$(make --no-print-directory KDIR="$kdir" CONFIG_DEV_DAX_HMEM= modules 2>&1) || rc3=$?
 	n=$(grep -c 'has CONFIG_DEV_DAX_HMEM=n, not m: out of tree the Rust dax_hmem replaces' \

@@ -32,14 +32,14 @@ ENTRY = "DEVICE DIRECT ACCESS (DAX) [Rust dax_hmem, dax_cxl]"
 STEPS = {
     "base": {
         "files": ["range.rs", "iomem.rs", "iomem/query.rs", "iomem/soft_reserved.rs",
-                  "numa.rs", "workqueue/flush.rs"],
-        "mods": [("iomem", None), ("numa", None), ("range", None)],
-        "submods": [("workqueue.rs", "flush")],
+                  "numa.rs", "kmod.rs", "driver/probe.rs", "workqueue/flush.rs"],
+        "mods": [("iomem", None), ("kmod", None), ("numa", None), ("range", None)],
+        "submods": [("driver.rs", "probe"), ("workqueue.rs", "flush")],
         # iomem/soft_reserved.rs finds CXL windows (root decoders).
         "header": ["#if IS_ENABLED(CONFIG_CXL_BUS)",
                    '#include "../../drivers/cxl/cxl.h"',
                    "#endif"],
-        "subject": "rust: add physical ranges, iomem queries and NUMA lookups",
+        "subject": "rust: add physical ranges, iomem queries, NUMA lookups and module requests",
         "body": """\
 Add the small pieces the Rust DAX drivers need beside the DAX, HMEM and
 CXL abstractions of the next patches:
@@ -56,6 +56,12 @@ CXL abstractions of the next patches:
 
  - kernel::numa: the node firmware gave an address, and the node memory
    hot-add would use (0 without NUMA, as the C stubs say);
+
+ - kernel::kmod: loading a module on demand (request_module(), a
+   variadic macro over __request_module(); -ENOSYS without modules);
+
+ - kernel::driver::probe: waiting for device probing to finish
+   (wait_for_device_probe());
 
  - kernel::workqueue::flush: waiting for a work item (flush_work()).
 

@@ -18,8 +18,6 @@
 //!   that `dax_cxl` can wait for `dax_hmem`'s decision first.
 
 use crate::bindings;
-#[cfg(daxo_out_of_tree)]
-use crate::bindings::DeviceAsRaw as _;
 use crate::range::PhysRange;
 use core::{
     marker::PhantomData,
@@ -27,7 +25,7 @@ use core::{
     sync::atomic::{AtomicU8, Ordering},
 };
 use kernel::{
-    device::{Core, Device},
+    device::{Core, Device, DeviceContext, Normal},
     error::from_result,
     prelude::*,
     types::Opaque,
@@ -38,38 +36,61 @@ use kernel::{
 // spelled "cxl:t8*" in its `module!`.
 const _: () = assert!(bindings::CXL_DEVICE_DAX_REGION == 8);
 
-/// A `cxl_dax_region` device, in a bus callback of its driver.
+/// A `cxl_dax_region` device: the DAX face of a CXL RAM region.
+///
+/// `Ctx` is the context of its `struct device`, as for
+/// [`platform::Device`](kernel::platform::Device): a driver's probe gets a
+/// `&DaxRegion<Core<'_>>`.
 ///
 /// # Invariants
 ///
-/// `raw` is the valid `struct cxl_dax_region` that embeds `dev`, and its
-/// `cxlr` the valid CXL region that is its parent, for `'a`.
-pub struct DaxRegion<'a> {
-    dev: &'a Device<Core<'a>>,
-    raw: NonNull<bindings::cxl_dax_region>,
-}
+/// A `DaxRegion` is the valid `struct cxl_dax_region` its address is, and
+/// its `cxlr` the valid CXL region that is its parent (the device holds a
+/// reference on it), for as long as the reference to it lives; its device
+/// is in the context `Ctx`.
+#[repr(transparent)]
+pub struct DaxRegion<Ctx: DeviceContext = Normal>(
+    Opaque<bindings::cxl_dax_region>,
+    PhantomData<Ctx>,
+);
 
-impl<'a> DaxRegion<'a> {
+impl<Ctx: DeviceContext> DaxRegion<Ctx> {
+    fn as_raw(&self) -> *mut bindings::cxl_dax_region {
+        self.0.get()
+    }
+
     /// The host physical address range of the CXL region.
     pub fn range(&self) -> PhysRange {
-        // SAFETY: `raw` is valid (type invariant); the range is fixed while
-        // the device exists.
-        let r = unsafe { (*self.raw.as_ptr()).hpa_range };
+        // SAFETY: `self` is a valid `cxl_dax_region` (type invariant); the
+        // range is fixed while the device exists.
+        let r = unsafe { (*self.as_raw()).hpa_range };
         PhysRange::new(r.start, r.end)
     }
 
     /// The id of the CXL region (`regionN`).
     pub fn region_id(&self) -> i32 {
-        // SAFETY: `raw` and its region are valid (type invariant).
-        unsafe { (*(*self.raw.as_ptr()).cxlr).id }
+        // SAFETY: `self` and its region are valid (type invariant).
+        unsafe { (*(*self.as_raw()).cxlr).id }
     }
 }
 
-// SAFETY: `dev` is bound to a `Registration`'s driver, which keeps nothing
-// in driver data (see the module documentation).
-unsafe impl crate::dax::region::Host for DaxRegion<'_> {
+impl<Ctx: DeviceContext> AsRef<Device<Ctx>> for DaxRegion<Ctx> {
+    fn as_ref(&self) -> &Device<Ctx> {
+        // SAFETY: `self` is a valid `cxl_dax_region` (type invariant), which
+        // embeds its device.
+        let dev = unsafe { &raw mut (*self.as_raw()).dev };
+        // SAFETY: `dev` is a valid device, in the context `Ctx` (type
+        // invariant), for as long as `self` lives.
+        unsafe { Device::from_raw(dev) }
+    }
+}
+
+// SAFETY: A `DaxRegion<Core>` is bound to a `Registration`'s driver, which
+// keeps nothing in driver data (see the module documentation).
+unsafe impl crate::dax::region::Host for DaxRegion<Core<'_>> {
     fn host(&self) -> &Device<kernel::device::Bound> {
-        self.dev
+        let dev: &Device<Core<'_>> = self.as_ref();
+        dev
     }
 }
 
@@ -83,7 +104,7 @@ pub trait Driver {
 
     /// Bind `region`. What it sets up must live in devres of its device,
     /// which has no driver data of the Rust driver's.
-    fn probe(region: &DaxRegion<'_>) -> Result;
+    fn probe(region: &DaxRegion<Core<'_>>) -> Result;
 }
 
 /// Not registered.
@@ -179,21 +200,22 @@ impl<T: Driver> Registration<T> {
     }
 
     extern "C" fn probe_callback(dev: *mut bindings::device) -> kernel::ffi::c_int {
-        // SAFETY: cxl_bus_probe() passes the device really_probe() probes:
-        // valid, its driver set to this one and its lock held by the driver
-        // core for the duration of the call.
-        let dev = unsafe { &*dev.cast::<Device<Core<'_>>>() };
         from_result(|| {
-            // SAFETY: The driver's `id` makes the bus match only devices of
-            // type CXL_DEVICE_DAX_REGION, which to_cxl_dax_region() accepts.
-            let raw = unsafe { bindings::to_cxl_dax_region(dev.as_raw()) };
+            // SAFETY: cxl_bus_probe() passes the device really_probe()
+            // probes: valid, and of type CXL_DEVICE_DAX_REGION (the
+            // driver's `id` makes the bus match only those), which
+            // to_cxl_dax_region() accepts.
+            let raw = unsafe { bindings::to_cxl_dax_region(dev) };
+            let raw = NonNull::new(raw).ok_or(ENODEV)?;
             // INVARIANT: A cxl_dax_region embeds its device, and holds a
-            // reference on its region, for as long as the device exists.
-            let region = DaxRegion {
-                dev,
-                raw: NonNull::new(raw).ok_or(ENODEV)?,
-            };
-            T::probe(&region)?;
+            // reference on its region, for as long as the device exists,
+            // which is past this call; the driver core holds the device's
+            // lock for the call, its driver set to this one: the `Core`
+            // context.
+            // SAFETY: `raw` is valid, and not written through, for the
+            // call, as just said.
+            let region = unsafe { raw.cast::<DaxRegion<Core<'_>>>().as_ref() };
+            T::probe(region)?;
             Ok(0)
         })
     }
