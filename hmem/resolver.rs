@@ -184,7 +184,6 @@ impl Resolver {
         };
 
         let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL).at("gathering facts")?;
-        let mut nids = KVec::with_capacity(ranges.len(), GFP_KERNEL).at("gathering facts")?;
         let mut deferred = false;
         for sr in ranges.iter() {
             // HMAT lists System RAM targets too (C's
@@ -218,7 +217,6 @@ impl Resolver {
                     GFP_KERNEL,
                 )
                 .at("gathering facts")?;
-            nids.push(sr.target_nid, GFP_KERNEL).at("gathering facts")?;
         }
         let verdicts = ownership::decide(&facts, policy).at("deciding")?;
         self.say_kept(&facts, &verdicts, &regions);
@@ -247,12 +245,18 @@ impl Resolver {
         }
         // Act on the ledger's verdicts: the teardown may have given ranges
         // back to CXL.
-        for (i, (f, nid)) in facts.iter().zip(nids.iter()).enumerate() {
+        for (i, f) in facts.iter().enumerate() {
+            // The node firmware gave the range (every fact is of one of
+            // `ranges`; -1 is NUMA_NO_NODE).
+            let nid = ranges
+                .iter()
+                .find(|sr| sr.range == f.range)
+                .map_or(-1, |sr| sr.target_nid);
             let verdict = state
                 .ledger
                 .find(&f.range)
                 .map_or(verdicts[i], |e| e.verdict);
-            self.act(state, f.range, *nid, &verdict);
+            self.act(state, f.range, nid, &verdict);
         }
         report::record(dev, &state.ledger);
         if phase == Phase::Final || !deferred {
