@@ -154,9 +154,9 @@ MUTANTS = {
         'hmem.N has a DAX region whose one device is of size 0'),
     "no-request-cxl": (
         "dax_hmem before the CXL stack requests it", "g", "ours",
-        [("hmem/hmem_glue.c",
-          '\t\trequest_module("cxl_acpi");\n\t\trequest_module("cxl_pci");\n',
-          "")],
+        [("hmem/hmem.rs",
+          '        if hmem_glue::CXL_ENABLED {\n            let _ = kmod::request_module(c"cxl_acpi");',
+          '        if false {\n            let _ = kmod::request_module(c"cxl_acpi");')],
         'guest step failed: cxl_acpi and cxl_pci loaded'),
     "splat": (
         "any stack dump fails a scenario", "b", "ours",
