@@ -5,8 +5,9 @@
 //!
 //! The glue holds only what the Linux 7.3 kernel crate cannot do: a
 //! writable module parameter and one of custom `kernel_param_ops` (whose
-//! parser and names are here, in Rust), an allocated ordered workqueue, a
-//! device attribute, a late initcall, and `cxl_region_contains_resource()`,
+//! parser and names are here, in Rust), an allocated ordered workqueue
+//! (handed out under the glue's mutex, [`with_queue`]), a device
+//! attribute, a late initcall, and `cxl_region_contains_resource()`,
 //! which the CXL core exports to dax_hmem alone (a kernel crate wrapper
 //! would hand it to every module) and makes a static inline stub without
 //! CXL regions.
@@ -125,10 +126,6 @@ unsafe extern "C" fn daxo_hmem_policy_show(
     out.bytes_written() as kernel::ffi::c_int
 }
 
-/// Whether a CXL DAX driver is configured, so that ranges meeting CXL
-/// windows are worth waiting for.
-pub(crate) const CXL_ENABLED: bool = cfg!(any(CONFIG_DEV_DAX_CXL, CONFIG_DEV_DAX_CXL_RUST));
-
 /// Whether one committed CXL region contains all of `range`.
 pub(crate) fn cxl_region_contains(range: &PhysRange) -> bool {
     // SAFETY: Takes the CXL region lock itself; any range is valid.
@@ -163,7 +160,10 @@ impl HmemQueue {
 
 /// Run `f` with the module's queue, locked against its destruction:
 /// `None` before module init made it and after module exit began to
-/// destroy it. `f` must not sleep long (probes wait on the lock).
+/// destroy it.
+///
+/// `f` runs under the glue's mutex, which probes take: it must not sleep
+/// (queueing work does not) nor call `with_queue` again.
 pub(crate) fn with_queue<R>(f: impl FnOnce(Option<&Queue>) -> R) -> R {
     // SAFETY: Takes the glue's lock; released below.
     let wq = unsafe { raw::daxo_hmem_wq_lock() };
@@ -185,7 +185,8 @@ pub(crate) fn with_queue<R>(f: impl FnOnce(Option<&Queue>) -> R) -> R {
 impl Drop for HmemQueue {
     fn drop(&mut self) {
         // SAFETY: Destroys the queue `new` made, after flushing what is on
-        // it; nothing enqueues after the drivers are unregistered.
+        // it. The glue takes it out of its pointer under the mutex that
+        // `with_queue` holds, so no caller still uses it.
         unsafe { raw::daxo_hmem_wq_destroy() };
     }
 }

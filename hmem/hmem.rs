@@ -76,6 +76,10 @@ mod platform_driver;
 mod report;
 mod resolver;
 
+/// Whether a CXL DAX driver is configured (`IS_ENABLED()` of either), so
+/// that ranges meeting CXL windows are worth waiting for.
+const CXL_ENABLED: bool = cfg!(any(CONFIG_DEV_DAX_CXL, CONFIG_DEV_DAX_CXL_RUST));
+
 module! {
     type: DaxHmemModule,
     name: "dax_hmem",
@@ -103,8 +107,9 @@ impl kernel::InPlaceModule for DaxHmemModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
         // Give cxl_acpi and cxl_pci a chance to start CXL topology
         // discovery before the Soft Reserved ranges are checked against
-        // CXL windows (built in, or absent, they need no loading).
-        if hmem_glue::CXL_ENABLED {
+        // CXL windows, as the C driver does (built in too: modprobe then
+        // finds them built in, or loads them once it can run).
+        if CXL_ENABLED {
             let _ = kmod::request_module(c"cxl_acpi");
             let _ = kmod::request_module(c"cxl_pci");
         }

@@ -7,8 +7,9 @@
  *    parameters are read-only and integer/bool only); the ownership
  *    parameter's parser and names are in Rust (hmem/glue.rs);
  *  - an allocated ordered workqueue that can be flushed (the workqueue
- *    crate only offers the system queues), the lock under which work is
- *    queued on it, and dax_hmem_flush_work() exported to dax_cxl alone;
+ *    crate only offers the system queues), and dax_hmem_flush_work()
+ *    exported to dax_cxl alone; since the queue's pointer lives here, so
+ *    does the mutex under which Rust queues work on it;
  *  - cxl_region_contains_resource(), which the CXL core exports to
  *    dax_hmem alone (through the kernel crate any module could call it)
  *    and makes a static inline stub without CXL regions;
@@ -78,43 +79,51 @@ int daxo_hmem_policy(void)
 }
 
 /*
- * The module's queue, from init to exit. Work is queued under
- * dax_hmem_wq_lock (daxo_hmem_wq_lock() hands the queue to Rust with the
- * lock held), and the queue leaves this pointer under it before it is
- * destroyed: a queue handed out is never destroyed while in use.
+ * The module's queue, from init to exit. The pointer lives here, beside
+ * dax_hmem_flush_work(), so Rust gets the queue from daxo_hmem_wq_lock(),
+ * which returns with dax_hmem_wq_mutex held: work is queued under the
+ * mutex, and the queue leaves the pointer under it before it is destroyed,
+ * so a queue handed out is never destroyed while in use. (The one reader
+ * without the mutex is dax_hmem_flush_work(), below.)
  */
 static struct workqueue_struct *dax_hmem_wq;
-static DEFINE_MUTEX(dax_hmem_wq_lock);
+static DEFINE_MUTEX(dax_hmem_wq_mutex);
 
 struct workqueue_struct *daxo_hmem_wq_create(void)
 {
-	struct workqueue_struct *wq;
+	struct workqueue_struct *wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
 
-	guard(mutex)(&dax_hmem_wq_lock);
-	/* One queue: a second one would be destroyed twice. */
-	if (dax_hmem_wq)
+	if (!wq)
 		return NULL;
-	wq = alloc_ordered_workqueue("dax_hmem_wq", 0);
-	WRITE_ONCE(dax_hmem_wq, wq);
-	return wq;
+	scoped_guard(mutex, &dax_hmem_wq_mutex) {
+		/* One queue: a second one would be destroyed twice. */
+		if (!dax_hmem_wq) {
+			WRITE_ONCE(dax_hmem_wq, wq);
+			return wq;
+		}
+	}
+	destroy_workqueue(wq);
+	return NULL;
 }
 
 struct workqueue_struct *daxo_hmem_wq_lock(void)
+	__acquires(&dax_hmem_wq_mutex)
 {
-	mutex_lock(&dax_hmem_wq_lock);
+	mutex_lock(&dax_hmem_wq_mutex);
 	return dax_hmem_wq;
 }
 
 void daxo_hmem_wq_unlock(void)
+	__releases(&dax_hmem_wq_mutex)
 {
-	mutex_unlock(&dax_hmem_wq_lock);
+	mutex_unlock(&dax_hmem_wq_mutex);
 }
 
 void daxo_hmem_wq_destroy(void)
 {
 	struct workqueue_struct *wq;
 
-	scoped_guard(mutex, &dax_hmem_wq_lock) {
+	scoped_guard(mutex, &dax_hmem_wq_mutex) {
 		wq = dax_hmem_wq;
 		WRITE_ONCE(dax_hmem_wq, NULL);
 	}

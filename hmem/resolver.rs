@@ -150,8 +150,16 @@ impl Resolver {
             })?;
         if deferred {
             // Already queued is fine: one work item decides everything.
-            // The queue exists while the drivers are registered.
-            let _ = glue::with_queue(|q| q.map(|q| q.enqueue(self.clone()))).ok_or(ENODEV)?;
+            let queued = glue::with_queue(|q| q.map(|q| q.enqueue(self.clone())));
+            // The queue exists while the drivers are registered: this
+            // cannot happen, and failing the probe now would leave the
+            // ranges registered above without their binding.
+            if queued.is_none() {
+                dev_warn!(
+                    self.pdev.as_ref(),
+                    "no queue for the resolution: ranges meeting CXL windows stay undecided\n"
+                );
+            }
         }
         Ok(())
     }
@@ -173,7 +181,7 @@ impl Resolver {
             return Ok(false);
         }
         let ranges = soft_reserved_ranges(dev).at("walking the Soft Reserved ranges")?;
-        let cxl = glue::CXL_ENABLED;
+        let cxl = crate::CXL_ENABLED;
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
         // takes a range from those (looked up once, only when it matters).

@@ -6,12 +6,21 @@
 
 use kernel::prelude::*;
 
-/// Load the module `name` (or the module of that alias) through modprobe,
-/// and wait for modprobe to exit (`request_module()`).
+/// Run modprobe for the module (or module alias) `name` and wait for it
+/// to exit (`request_module()`).
 ///
-/// Sleeps. Fails with `ENOSYS` without module support, and with `ENOENT`
-/// when modprobe fails; a module already loaded or built in is success.
+/// Success means that modprobe exited with status 0, not that a module
+/// was loaded: for a module built in or loaded already, modprobe answers
+/// that itself. A non-zero exit status of modprobe is reported as
+/// `ENOEXEC`; the kernel's own failures keep their errno (`ENOENT` with no
+/// modprobe path set, `ENAMETOOLONG`, what the security module says).
+/// Without module support it fails with `ENOSYS`, as the C stub does.
+///
+/// Sleeps. It must not be called from an `async_schedule()` callback (the
+/// kernel warns: a module init may wait for every async callback), nor
+/// with a lock held that a module's init may take.
 pub fn request_module(name: &CStr) -> Result {
+    kernel::task::might_sleep();
     #[cfg(CONFIG_MODULES)]
     // SAFETY: The format takes one string argument, which `name` is:
     // NUL-terminated, and valid for the call.
@@ -22,9 +31,9 @@ pub fn request_module(name: &CStr) -> Result {
         let _ = name;
         ENOSYS.to_errno()
     };
-    match rc {
-        0 => Ok(()),
-        e if e < 0 => Err(Error::from_errno(e)),
-        _ => Err(ENOENT),
+    if rc > 0 {
+        // modprobe's wait status, not an errno.
+        return Err(ENOEXEC);
     }
+    kernel::error::to_result(rc)
 }

@@ -215,7 +215,7 @@ verify() {
 	# No compiler warning in the series' files (rustc names the file on
 	# the lines after "warning:", gcc on the same line).
 	grep -E -A4 '^warning' "$d/daxo-build.log" | grep -E -- \
-		'--> .*(drivers/dax/ownership/|rust/kernel/(dax|cxl|hmem|iomem|range|numa|workqueue/flush))' |
+		'--> .*(drivers/dax/ownership/|rust/kernel/(dax|cxl|hmem|iomem|range|numa|kmod|driver/probe|workqueue/flush))' |
 		sed 's/^/a warning: /'
 	grep -E 'drivers/dax/ownership/.*warning:' "$d/daxo-build.log" | sed 's/^/a warning: /'
 	grep -qx 'kernel/drivers/dax/hmem/dax_hmem.ko' <<< "$m$b" && echo "the C dax_hmem was built"

@@ -84,8 +84,8 @@ daxo_series() {
 	# A small repository holding only the files the series changes, at
 	# their pristine contents (same blobs as in the kernel's own git).
 	for f in $(sed -n 's|^+++ b/||p' $helpers "$glue" | sort -u) MAINTAINERS \
-			rust/kernel/lib.rs rust/kernel/workqueue.rs rust/bindings/bindings_helper.h \
-			rust/helpers/helpers.c; do
+			rust/kernel/lib.rs $(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" touched) \
+			rust/bindings/bindings_helper.h rust/helpers/helpers.c; do
 		[ -f "$src/$f" ] && install -D -m644 "$src/$f" "$repo/$f"
 	done
 	(
@@ -175,8 +175,9 @@ the CXL core off).
 
 Patch 1 adds cxl_region_teardown() to the CXL core for dax_hmem's strict
 policy; patches 2-{n - 2} add the kernel crate abstractions the drivers
-use (rust/kernel/: physical ranges, iomem queries, NUMA nodes, work
-flushing, DAX regions, HMEM, CXL), each building on its own; patch
+use (rust/kernel/: module requests, waiting for device probe, physical
+ranges, iomem queries, NUMA nodes, work flushing, DAX regions, HMEM,
+CXL), each building on its own; patch
 {n - 1} adds the drivers under drivers/dax/ownership/; patch {n} wires
 them into drivers/dax/Kconfig and Makefile.""")
 open(p, "w").write(s)

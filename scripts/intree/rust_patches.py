@@ -4,6 +4,8 @@
 
     rust_patches.py list             the steps, one per line
     rust_patches.py mods STEP        the kernel crate modules STEP adds
+    rust_patches.py touched          the kernel's own rust/kernel/ files the
+                                     steps declare submodules in
     rust_patches.py maintainers F... add F: lines to the series' MAINTAINERS
                                      entry (made if need be)
     rust_patches.py apply STEP TOP   in the current directory (a kernel tree
@@ -30,16 +32,49 @@ HEADER = "rust/bindings/bindings_helper.h"
 ENTRY = "DEVICE DIRECT ACCESS (DAX) [Rust dax_hmem, dax_cxl]"
 
 STEPS = {
+    "kmod": {
+        "files": ["kmod.rs"],
+        "mods": [("kmod", None)],
+        "entry": "MODULE SUPPORT",
+        "subject": "rust: kmod: add request_module()",
+        "body": """\
+Add kernel::kmod::request_module(), which loads a module on demand
+through modprobe as request_module() does. The C function is a variadic
+macro over __request_module(), so the abstraction passes the name as
+the one argument of a "%s" format. Without module support it fails
+with -ENOSYS, as the C stub does. A positive return is modprobe's exit
+status, not an errno: it is reported as -ENOEXEC.
+
+The Rust dax_hmem driver of a later patch loads cxl_acpi and cxl_pci
+with it, as the C driver does.
+""",
+    },
+    "driver": {
+        "files": ["driver/probe.rs"],
+        "mods": [],
+        "submods": [("driver.rs", "probe")],
+        "entry": "DRIVER CORE, KOBJECTS, DEBUGFS AND SYSFS",
+        "subject": "rust: driver: add wait_for_device_probe()",
+        "body": """\
+Add kernel::driver::probe::wait_for_device_probe(), which waits until
+no device probe is in progress and every asynchronous probe has run,
+as wait_for_device_probe() does.
+
+The Rust dax_hmem driver of a later patch waits with it, from a work
+item, for the CXL drivers to have probed before it decides who owns
+the Soft Reserved ranges, as the C driver does.
+""",
+    },
     "base": {
         "files": ["range.rs", "iomem.rs", "iomem/query.rs", "iomem/soft_reserved.rs",
-                  "numa.rs", "kmod.rs", "driver/probe.rs", "workqueue/flush.rs"],
-        "mods": [("iomem", None), ("kmod", None), ("numa", None), ("range", None)],
-        "submods": [("driver.rs", "probe"), ("workqueue.rs", "flush")],
+                  "numa.rs", "workqueue/flush.rs"],
+        "mods": [("iomem", None), ("numa", None), ("range", None)],
+        "submods": [("workqueue.rs", "flush")],
         # iomem/soft_reserved.rs finds CXL windows (root decoders).
         "header": ["#if IS_ENABLED(CONFIG_CXL_BUS)",
                    '#include "../../drivers/cxl/cxl.h"',
                    "#endif"],
-        "subject": "rust: add physical ranges, iomem queries, NUMA lookups and module requests",
+        "subject": "rust: add physical ranges, iomem queries and NUMA lookups",
         "body": """\
 Add the small pieces the Rust DAX drivers need beside the DAX, HMEM and
 CXL abstractions of the next patches:
@@ -56,12 +91,6 @@ CXL abstractions of the next patches:
 
  - kernel::numa: the node firmware gave an address, and the node memory
    hot-add would use (0 without NUMA, as the C stubs say);
-
- - kernel::kmod: loading a module on demand (request_module(), a
-   variadic macro over __request_module(); -ENOSYS without modules);
-
- - kernel::driver::probe: waiting for device probing to finish
-   (wait_for_device_probe());
 
  - kernel::workqueue::flush: waiting for a work item (flush_work()).
 
@@ -158,11 +187,13 @@ def add_include(path, name):
     open(path, "w").write("\n".join(lines))
 
 
-def maintainers(files):
-    """The entry's F: lines, these added (the entry made if need be)."""
+def maintainers(files, entry=ENTRY):
+    """ENTRY's F: lines, these added (the series' own entry made if need
+    be; another entry must exist)."""
     s = open("MAINTAINERS").read()
-    m = re.search(r"^" + re.escape(ENTRY) + r"\n((?:[A-Z]:\t.*\n)+)", s, re.M)
+    m = re.search(r"^" + re.escape(entry) + r"\n((?:[A-Z]:\t.*\n)+)", s, re.M)
     if not m:
+        assert entry == ENTRY, f"MAINTAINERS: no entry {entry}"
         who = f"{os.environ['DAXO_AUTHOR_NAME']} <{os.environ['DAXO_AUTHOR_EMAIL']}>"
         anchor = "F:\tdrivers/dax/fsdev.c\n\n"
         assert anchor in s, "MAINTAINERS: no fsdev_dax entry to follow"
@@ -172,8 +203,15 @@ def maintainers(files):
         s = s.replace(anchor, anchor + entry, 1)
         m = re.search(r"^" + re.escape(ENTRY) + r"\n((?:[A-Z]:\t.*\n)+)", s, re.M)
     body = m.group(1).splitlines()
-    fs = sorted(set([l for l in body if l.startswith("F:\t")] + [f"F:\t{f}" for f in files]))
-    body = [l for l in body if not l.startswith("F:\t")] + fs
+    # Each new F: line before the first one that sorts after it; the
+    # entry's own lines stay as they are.
+    for f in files:
+        line = f"F:\t{f}"
+        if line in body:
+            continue
+        fl = [i for i, l in enumerate(body) if l.startswith("F:\t")]
+        at = next((i for i in fl if body[i] > line), fl[-1] + 1 if fl else len(body))
+        body.insert(at, line)
     s = s[:m.start(1)] + "\n".join(body) + "\n" + s[m.end(1):]
     open("MAINTAINERS", "w").write(s)
 
@@ -199,11 +237,15 @@ def apply(step, top):
         h = open(HEADER).read().rstrip("\n")
         open(HEADER, "w").write(h + "\n\n" + "\n".join(st["header"]) + "\n")
     # Top-level files and whole directories, as MAINTAINERS lists them.
+    # A submodule of a kernel file goes, whole directory, to that file's
+    # entry; in the series' own entry it is the one file.
+    parents = set(st["files"]) | ({path for path, _ in st.get("submods", [])}
+                                  if "entry" in st else set())
     listed = sorted({"rust/kernel/" + (f.split("/")[0] + "/" if "/" in f and
-                                       f.split("/")[0] + ".rs" in st["files"] else f)
+                                       f.split("/")[0] + ".rs" in parents else f)
                      for f in st["files"]} |
                     {"rust/helpers/" + f for f in st.get("helpers", [])})
-    maintainers(listed)
+    maintainers(listed, st.get("entry", ENTRY))
     print(st["subject"])
     print()
     print(st["body"], end="")
@@ -214,6 +256,9 @@ if __name__ == "__main__":
         print("\n".join(STEPS))
     elif sys.argv[1] == "apply":
         apply(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "touched":
+        print("\n".join(sorted({"rust/kernel/" + path for st in STEPS.values()
+                                 for path, _ in st.get("submods", [])})))
     elif sys.argv[1] == "mods":
         print(" ".join(name for name, _ in STEPS[sys.argv[2]]["mods"]))
     elif sys.argv[1] == "maintainers":

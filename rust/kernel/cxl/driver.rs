@@ -25,7 +25,7 @@ use core::{
     sync::atomic::{AtomicU8, Ordering},
 };
 use kernel::{
-    device::{Core, Device, DeviceContext, Normal},
+    device::{Bound, Core, Device, DeviceContext, Normal},
     error::from_result,
     prelude::*,
     types::Opaque,
@@ -40,36 +40,47 @@ const _: () = assert!(bindings::CXL_DEVICE_DAX_REGION == 8);
 ///
 /// `Ctx` is the context of its `struct device`, as for
 /// [`platform::Device`](kernel::platform::Device): a driver's probe gets a
-/// `&DaxRegion<Core<'_>>`.
+/// `&DaxRegion<Core<'_>>`, which derefs to the `Bound` and `Normal` ones.
 ///
 /// # Invariants
 ///
-/// A `DaxRegion` is the valid `struct cxl_dax_region` its address is, and
-/// its `cxlr` the valid CXL region that is its parent (the device holds a
-/// reference on it), for as long as the reference to it lives; its device
-/// is in the context `Ctx`.
+/// A `DaxRegion` is the valid `struct cxl_dax_region` its address is, for
+/// as long as the reference to it lives, and its device is in the context
+/// `Ctx`. In a bound context (`Core`, `Bound`) the device is registered,
+/// so its parent, the CXL region `cxlr` (whose reference device_del()
+/// drops), is valid too. A `DaxRegion<Core<'_>>` is made only by
+/// [`Registration`]'s probe callback, so it is bound to such a driver,
+/// which keeps nothing in driver data (there is no conversion from a
+/// [`Device`]).
 #[repr(transparent)]
 pub struct DaxRegion<Ctx: DeviceContext = Normal>(
     Opaque<bindings::cxl_dax_region>,
     PhantomData<Ctx>,
 );
 
+// SAFETY: `DaxRegion` is a transparent wrapper of `Opaque<cxl_dax_region>`,
+// which does not depend on `Ctx`.
+kernel::impl_device_context_deref!(unsafe { DaxRegion });
+
 impl<Ctx: DeviceContext> DaxRegion<Ctx> {
     fn as_raw(&self) -> *mut bindings::cxl_dax_region {
         self.0.get()
     }
 
-    /// The host physical address range of the CXL region.
+    /// The host physical address range of the CXL region (a copy the
+    /// `cxl_dax_region` was made with).
     pub fn range(&self) -> PhysRange {
         // SAFETY: `self` is a valid `cxl_dax_region` (type invariant); the
-        // range is fixed while the device exists.
+        // range is fixed while it exists.
         let r = unsafe { (*self.as_raw()).hpa_range };
         PhysRange::new(r.start, r.end)
     }
+}
 
+impl DaxRegion<Bound> {
     /// The id of the CXL region (`regionN`).
     pub fn region_id(&self) -> i32 {
-        // SAFETY: `self` and its region are valid (type invariant).
+        // SAFETY: Bound, `self`'s region is valid (type invariant).
         unsafe { (*(*self.as_raw()).cxlr).id }
     }
 }
@@ -86,9 +97,9 @@ impl<Ctx: DeviceContext> AsRef<Device<Ctx>> for DaxRegion<Ctx> {
 }
 
 // SAFETY: A `DaxRegion<Core>` is bound to a `Registration`'s driver, which
-// keeps nothing in driver data (see the module documentation).
+// keeps nothing in driver data (type invariant).
 unsafe impl crate::dax::region::Host for DaxRegion<Core<'_>> {
-    fn host(&self) -> &Device<kernel::device::Bound> {
+    fn host(&self) -> &Device<Bound> {
         let dev: &Device<Core<'_>> = self.as_ref();
         dev
     }
@@ -207,13 +218,12 @@ impl<T: Driver> Registration<T> {
             // to_cxl_dax_region() accepts.
             let raw = unsafe { bindings::to_cxl_dax_region(dev) };
             let raw = NonNull::new(raw).ok_or(ENODEV)?;
-            // INVARIANT: A cxl_dax_region embeds its device, and holds a
-            // reference on its region, for as long as the device exists,
-            // which is past this call; the driver core holds the device's
-            // lock for the call, its driver set to this one: the `Core`
-            // context.
-            // SAFETY: `raw` is valid, and not written through, for the
-            // call, as just said.
+            // INVARIANT: A cxl_dax_region embeds its device, which the
+            // driver core holds registered, locked and bound to this
+            // driver for the call: the `Core` context, made here only.
+            // SAFETY: `raw` is valid for the call, as just said; C may
+            // write to it meanwhile, which `DaxRegion` allows (it wraps an
+            // `Opaque`).
             let region = unsafe { raw.cast::<DaxRegion<Core<'_>>>().as_ref() };
             T::probe(region)?;
             Ok(0)

@@ -4,13 +4,16 @@
 //!
 //! C header: [`include/linux/device/driver.h`](srctree/include/linux/device/driver.h)
 
-/// Wait until no device probe is in progress or deferred for a retry
-/// that is pending, and every asynchronous probe has run
-/// (`wait_for_device_probe()`).
+/// Wait until the deferred-probe work in flight has run, no device probe
+/// is in progress, and every async callback (asynchronous probes among
+/// them) has finished (`wait_for_device_probe()`).
 ///
-/// Sleeps; the caller must not hold a device lock, nor anything a probe
-/// may take.
+/// It does not wait for deferred devices that no event retries. Sleeps.
+/// It deadlocks when called from a probe (the caller's own probe is
+/// counted) or from an `async_schedule()` callback, and the caller must
+/// hold nothing a probe may take.
 pub fn wait_for_device_probe() {
+    kernel::task::might_sleep();
     // SAFETY: No preconditions beyond the caller's context above, which
     // is not a safety matter (a deadlock at worst).
     unsafe { crate::bindings::wait_for_device_probe() };
