@@ -155,7 +155,7 @@ MUTANTS = {
     "no-request-cxl": (
         "dax_hmem before the CXL stack requests it", "g", "ours",
         [("hmem/hmem.rs",
-          '        if hmem_glue::CXL_ENABLED {\n            let _ = kmod::request_module(c"cxl_acpi");',
+          '        if CXL_ENABLED {\n            let _ = kmod::request_module(c"cxl_acpi");',
           '        if false {\n            let _ = kmod::request_module(c"cxl_acpi");')],
         'guest step failed: cxl_acpi and cxl_pci loaded'),
     "splat": (
