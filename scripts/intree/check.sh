@@ -38,9 +38,11 @@ for p in $PATCHES; do
 done
 [ "$(echo "$PATCHES" | wc -l)" = "$NPATCHES" ] && [ -f "$series/0000-cover-letter.patch" ] ||
 	{ echo "expected a cover letter and $NPATCHES patches: $(ls "$series")" >> "$log"; rc=1; }
-grep -q '^Subject: \[PATCH 2/.*\] rust: ' "$series"/0002-*.patch ||
-	{ echo "patch 2 is not a rust: patch" >> "$log"; rc=1; }
-tap $rc "make patches: cover letter + $NPATCHES git-format patches (From, Subject [PATCH n/$NPATCHES], Signed-off-by; rust: abstractions from patch 2)" "$log"
+# The kernel helpers first, then the rust: abstractions.
+first_rust=$(( $(ls "$DAXO_TOP"/scripts/patches/*.patch | wc -l) + 1 ))
+grep -q "^Subject: \[PATCH $first_rust/.*\] rust: " "$series"/"$(printf %04d "$first_rust")"-*.patch ||
+	{ echo "patch $first_rust is not a rust: patch" >> "$log"; rc=1; }
+tap $rc "make patches: cover letter + $NPATCHES git-format patches (From, Subject [PATCH n/$NPATCHES], Signed-off-by; rust: abstractions from patch $first_rust)" "$log"
 
 # In order, on a pristine copy (hard links broken before any file is
 # written); then the result must be the source the builds use.

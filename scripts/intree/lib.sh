@@ -69,7 +69,7 @@ daxo_am() {
 }
 
 # daxo_series SRC OUTDIR: write the series against SRC into OUTDIR (emptied
-# first): 0000 cover letter; the CXL-core helper (scripts/patches/); the
+# first): 0000 cover letter; the CXL- and DAX-core helpers (scripts/patches/); the
 # abstractions as `rust:` patches under rust/kernel/
 # (scripts/intree/rust_patches.py); the drivers under drivers/dax/ownership/;
 # the Kconfig/Makefile glue (scripts/intree/kconfig-glue.patch).
@@ -174,12 +174,13 @@ built in or as modules with the DAX core and the CXL core built in (or
 the CXL core off).
 
 Patch 1 adds cxl_region_teardown() to the CXL core for dax_hmem's strict
-policy; patches 2-{n - 2} add the kernel crate abstractions the drivers
-use (rust/kernel/: module requests, waiting for device probe, physical
-ranges, iomem queries, NUMA nodes, work flushing, DAX regions, HMEM,
-CXL), each building on its own; patch
-{n - 1} adds the drivers under drivers/dax/ownership/; patch {n} wires
-them into drivers/dax/Kconfig and Makefile.""")
+policy; patch 2 adds walk_dax_regions() to the DAX core, so that a
+driver refused a DAX region can name who holds it; patches 3-{n - 2}
+add the kernel crate abstractions the drivers use (rust/kernel/: module
+requests, waiting for device probe, physical ranges, iomem queries,
+NUMA nodes, work flushing, DAX regions, HMEM, CXL), each building on
+its own; patch {n - 1} adds the drivers under drivers/dax/ownership/;
+patch {n} wires them into drivers/dax/Kconfig and Makefile.""")
 open(p, "w").write(s)
 PY
 }

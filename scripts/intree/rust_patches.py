@@ -121,7 +121,8 @@ drivers/dax/bus.h and include/linux/dax.h:
    its region there), with a typed error that tells a range another
    driver holds (-EBUSY, naming the holder) from a misaligned range and
    from an errno passed through; and who holds a DAX region over a
-   range;
+   range, from the DAX core's region tree (walk_dax_regions(), an
+   earlier patch);
 
  - kernel::dax::claim: those errors and holders, with KUnit tests;
 

@@ -170,159 +170,93 @@ pub fn report(dev: &Device, range: &PhysRange, e: RegionError) {
     }
 }
 
-/// Context of the bus walks in [`holder_of`].
+/// Context of the walk in [`holder_of`].
 struct Search {
-    range: PhysRange,
     exclude: *mut bindings::device,
+    rival: Option<Rival>,
     found: Option<(Holder, PhysRange)>,
 }
 
-/// The device name's id after `prefix`, if it has that form.
-fn id_after(name: &CStr, prefix: &[u8]) -> Option<i32> {
-    let digits = name.to_bytes().strip_prefix(prefix)?;
-    let text = core::str::from_utf8(digits).ok()?;
-    text.parse().ok()
-}
-
-/// Whether `dev` has a driver bound (its DAX region then exists).
+/// Which driver holds the DAX region allocated for `dev`, told by its bus:
+/// dax_hmem allocates them for its `hmem.N` platform devices (the only DAX
+/// regions on the platform bus), dax_cxl for its `dax_regionN` CXL devices;
+/// `id` is the region id they pass, N in both. `None` for other buses
+/// (device-dax over persistent memory).
 ///
 /// # Safety
 ///
-/// `dev` must be valid.
-unsafe fn is_bound(dev: *mut bindings::device) -> bool {
-    // SAFETY: Caller's duty; a racy read is fine for this advisory check.
-    unsafe { !core::ptr::read_volatile(&raw const (*dev).driver).is_null() }
+/// `dev` must be a valid device.
+unsafe fn holder(dev: *mut bindings::device, id: i32) -> Option<Holder> {
+    // SAFETY: Caller's duty; a device's bus is set before it is added and
+    // never changes.
+    let bus = unsafe { (*dev).bus };
+    if core::ptr::eq(bus, &raw const bindings::platform_bus_type) {
+        return Some(Holder::Hmem(id));
+    }
+    #[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
+    if core::ptr::eq(bus, &raw const bindings::cxl_bus_type) {
+        return Some(Holder::Cxl(id));
+    }
+    None
 }
 
-/// One device of a bus walk: when it is named `<prefix><id>`, is not the
-/// excluded device, is bound and covers part of the search, record it.
+/// The driver a holder is, as a [`Rival`] of the other.
+fn rival(holder: Holder) -> Rival {
+    match holder {
+        Holder::Hmem(_) => Rival::Hmem,
+        Holder::Cxl(_) => Rival::Cxl,
+    }
+}
+
+/// `walk_dax_regions()` callback: record the first DAX region of the
+/// holder sought, unless the excluded device holds it, and stop there.
 ///
 /// # Safety
 ///
-/// `dev` must be a valid device and `data` a `Search`, as the walk passes;
-/// `range_of` must be safe to call on a bound device so named.
-unsafe fn visit(
+/// As `walk_dax_regions()` calls it: `dev` and `range` valid for the call
+/// (the DAX core's region tree lock is held), `data` our `Search`.
+unsafe extern "C" fn visit(
     dev: *mut bindings::device,
+    id: kernel::ffi::c_int,
+    range: *const bindings::range,
     data: *mut kernel::ffi::c_void,
-    prefix: &[u8],
-    holder: fn(i32) -> Holder,
-    range_of: unsafe fn(*mut bindings::device) -> Option<PhysRange>,
 ) -> kernel::ffi::c_int {
-    // SAFETY: bus_for_each_dev() passes our `Search` and a valid device,
-    // referenced for the call.
-    let (search, name) = unsafe {
-        (
-            &mut *data.cast::<Search>(),
-            CStr::from_char_ptr(bindings::dev_name(dev)),
-        )
-    };
-    let Some(id) = id_after(name, prefix) else {
-        return 0;
-    };
-    // SAFETY: `dev` is valid; `range_of` suits devices so named.
-    if dev == search.exclude || !unsafe { is_bound(dev) } {
+    // SAFETY: `holder_of()` passes its `Search`; `range` is valid for the
+    // call.
+    let (search, range) = unsafe { (&mut *data.cast::<Search>(), &*range) };
+    if dev == search.exclude {
         return 0;
     }
-    // SAFETY: As above.
-    match unsafe { range_of(dev) } {
-        Some(range) if range.overlaps(&search.range) => {
-            search.found = Some((holder(id), range));
+    // SAFETY: `dev` is valid for the call.
+    match unsafe { holder(dev, id) } {
+        Some(h) if search.rival.is_none_or(|r| r == rival(h)) => {
+            search.found = Some((h, PhysRange::new(range.start, range.end)));
             1
         }
         _ => 0,
     }
 }
 
-/// The range of an `hmem.N` device, from its `struct memregion_info`
-/// (drivers/dax/hmem sets it before adding the device).
-///
-/// # Safety
-///
-/// `dev` must be a valid `hmem.N` platform device.
-unsafe fn hmem_range(dev: *mut bindings::device) -> Option<PhysRange> {
-    // SAFETY: Caller's duty; the data lives as long as the device.
-    unsafe {
-        let info = (*dev).platform_data.cast::<bindings::memregion_info>();
-        (!info.is_null()).then(|| PhysRange::new((*info).range.start, (*info).range.end))
-    }
-}
-
-/// The range of a `dax_regionN` device: its CXL region's HPA range.
-///
-/// # Safety
-///
-/// `dev` must be a valid `cxl_dax_region` device.
-#[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
-unsafe fn cxl_range(dev: *mut bindings::device) -> Option<PhysRange> {
-    // SAFETY: Caller's duty: to_cxl_dax_region() accepts the device, and
-    // the result lives as long as it.
-    unsafe {
-        let cxlr_dax = bindings::to_cxl_dax_region(dev);
-        (!cxlr_dax.is_null())
-            .then(|| PhysRange::new((*cxlr_dax).hpa_range.start, (*cxlr_dax).hpa_range.end))
-    }
-}
-
-/// `bus_for_each_dev()` callback on the platform bus: bound `hmem.N`.
-///
-/// # Safety
-///
-/// As for [`visit`].
-unsafe extern "C" fn match_hmem(
-    dev: *mut bindings::device,
-    data: *mut kernel::ffi::c_void,
-) -> kernel::ffi::c_int {
-    // SAFETY: Platform devices named hmem.N are dax_hmem's.
-    unsafe { visit(dev, data, b"hmem.", Holder::Hmem, hmem_range) }
-}
-
-/// `bus_for_each_dev()` callback on the CXL bus: bound `dax_regionN`.
-///
-/// # Safety
-///
-/// As for [`visit`].
-#[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
-unsafe extern "C" fn match_cxl(
-    dev: *mut bindings::device,
-    data: *mut kernel::ffi::c_void,
-) -> kernel::ffi::c_int {
-    // SAFETY: CXL devices named dax_regionN are cxl_dax_region devices.
-    unsafe { visit(dev, data, b"dax_region", Holder::Cxl, cxl_range) }
-}
-
 /// Which driver holds a DAX region over any part of `range`, if any,
-/// other than device `exclude`: only `rival`, or either when `None`.
+/// other than device `exclude`: only `rival`, or either when `None`. The
+/// DAX core's region tree answers (`walk_dax_regions()`): a region in it
+/// has a live device whose driver holds it.
 pub fn holder_of(
     range: &PhysRange,
     exclude: Option<&Device>,
     rival: Option<Rival>,
 ) -> Option<(Holder, PhysRange)> {
     let mut search = Search {
-        range: *range,
         exclude: exclude.map_or(core::ptr::null_mut(), |d| d.as_raw()),
+        rival,
         found: None,
     };
-    let data = (&raw mut search).cast();
-    // SAFETY: The buses are static; `search` outlives the walks, whose
-    // callbacks match these signatures.
-    unsafe {
-        if rival != Some(Rival::Cxl) {
-            bindings::bus_for_each_dev(
-                &bindings::platform_bus_type,
-                core::ptr::null_mut(),
-                data,
-                Some(match_hmem),
-            );
-        }
-        #[cfg(all(CONFIG_CXL_REGION, any(daxo_out_of_tree, CONFIG_CXL_BUS = "y")))]
-        if search.found.is_none() && rival != Some(Rival::Hmem) {
-            bindings::bus_for_each_dev(
-                &bindings::cxl_bus_type,
-                core::ptr::null_mut(),
-                data,
-                Some(match_cxl),
-            );
-        }
-    }
+    let r = bindings::range {
+        start: range.start,
+        end: range.end,
+    };
+    // SAFETY: `r` and `search` outlive the walk, whose callback matches
+    // `dax_region_visit_fn` and takes `search` as its data.
+    unsafe { bindings::walk_dax_regions(&r, Some(visit), (&raw mut search).cast()) };
     search.found
 }
