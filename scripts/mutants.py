@@ -140,6 +140,12 @@ MUTANTS = {
           '"{} is owned by {} ({}, {}): not creating a DAX region (-EBUSY)\\n",',
           '"{} is owned by {} ({}, {}): not creating a DAX region\\n",')],
         'console lacks /dax_region0: .*not creating a DAX region \\\\\\(-EBUSY'),
+    "holder-kind": (
+        "the -EBUSY line names the holder the DAX core's region tree has", "d", "ours",
+        [("rust/kernel/dax/region.rs",
+          "        return Some(Holder::Hmem(id));",
+          "        return Some(Holder::Cxl(id));")],
+        'console lacks /dax_region0: .*is owned by HMEM'),
     "policy-writable": (
         "`ownership` is read-only", "params", "ours-hmem",
         [("hmem/hmem_glue.c",
