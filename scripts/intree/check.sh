@@ -128,6 +128,22 @@ done
 [ $rc = 0 ] || head -n 40 "$kc/help" >> "$log"
 tap $rc "menuconfig offers 'HMEM DAX in Rust' and 'CXL DAX in Rust' with help, under DAX" "$log"
 
+# With CXL_BUS=m the Rust prompts do not show; the C drivers' help says
+# when they would.
+rc=0
+: > "$log"
+kconf CONFIG_CXL_BUS=m CONFIG_CXL_ACPI=m CONFIG_CXL_PCI=m CONFIG_CXL_MEM=m CONFIG_CXL_PORT=m \
+	CONFIG_CXL_PMEM=n CONFIG_DEV_DAX=y
+sed -i '/DEV_DAX_HMEM\|DEV_DAX_CXL/d' "$kc/.config"
+kmake "$kc" helpnewconfig > "$kc/help" 2>&1 || true
+for want in 'A Rust implementation, DEV_DAX_HMEM_RUST, can replace this' \
+	'A Rust implementation, DEV_DAX_CXL_RUST, can replace this driver'; do
+	grep -qF -- "$want" "$kc/help" || { echo "helpnewconfig lacks: $want" >> "$log"; rc=1; }
+done
+grep -qF 'Prompt: HMEM DAX in Rust' "$kc/help" && { echo "the Rust prompt shows with CXL_BUS=m" >> "$log"; rc=1; }
+[ $rc = 0 ] || head -n 60 "$kc/help" >> "$log"
+tap $rc "menuconfig, CXL_BUS=m: no Rust prompt; the C drivers' help says when the Rust ones are offered" "$log"
+
 # Mutual exclusion and CXL_BUS dependencies: for every CXL_BUS setting and
 # request, no C and Rust driver of the same name, no built-in user of a
 # modular CXL core, and what is asked for where it is possible.
