@@ -114,7 +114,7 @@ pub(crate) fn withdraw(dev: &Device) {
 fn line(out: &mut impl Write, entry: &Entry, policy: &str) -> core::fmt::Result {
     let r = entry.range;
     write!(out, "{:#x}-{:#x} ", r.start, r.end)?;
-    let holder = dax::holder_of(&r, None, None).map(|(h, _)| h);
+    let holder = dax::holder_of(&r, None).map(|(h, _)| h);
     match holder {
         Some(h) => out.write_fmt(fmt!("{h}"))?,
         None => out.write_str("none")?,

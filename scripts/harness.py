@@ -417,6 +417,31 @@ def owner_id(claim):
     return (kind, m.group(1) if m else name)
 
 
+# The -EBUSY line of a refused claim: the holder and the range it holds.
+BUSY_LINE = re.compile(r"is owned by (HMEM|CXL) \((hmem\.\d+|region\d+), "
+                       r"\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]\): not creating a DAX region")
+
+
+def judge_busy_holders(label, snap, console):
+    """Every -EBUSY line names the holder the snapshot shows: a DAX device
+    of that kind, under that hmem.N or regionN, over the range named (the
+    DAX core's region tree as the snapshot's sysfs has it)."""
+    problems = []
+    lines = list(BUSY_LINE.finditer(console))
+    if not lines:
+        problems.append(f"{label}: no -EBUSY line naming a holder")
+    for m in lines:
+        kind, dev = m.group(1).lower(), m.group(2)
+        start, end = int(m.group(3), 16), int(m.group(4), 16)
+        held = [c for c in owners(snap, start, end - start + 1) if owner_id(c) == (kind, dev)]
+        if not any(c[2] <= start and end <= c[3] for c in held):
+            got = ", ".join(f"{owner_id(c)[1]} [{c[2]:#x}-{c[3]:#x}]"
+                            for c in owners(snap, start, end - start + 1)) or "none"
+            problems.append(f"{label}: the -EBUSY line names {dev} over "
+                            f"[{start:#x}-{end:#x}], the snapshot shows {got}")
+    return problems
+
+
 def invariant(label, snap, sr, prev):
     """The invariant checked after every snapshot, whatever the scenario
     expects: no SR range has two owners (two DAX regions, of one driver or
@@ -765,6 +790,8 @@ def judge(scn, impl, steps, snaps, done, console, counts):
                                        scn.get("regions_assembling", {}).get(label, ()),
                                        scn.get("regions_disabled", {}).get(label, ()))
         problems += judge_dax_drivers(label, snap, scn.get("dax_driver", {}).get(label, {}))
+        if label in per_impl(scn.get("busy_holders", {}), impl):
+            problems += judge_busy_holders(label, snap, console)
         if impl in RUST_HMEM and label in scn.get("kmem_nested", {}):
             problems += judge_kmem_nested(label, snap, scn["kmem_nested"][label])
         bound, unbound = hmem_devices(snap)

@@ -146,6 +146,12 @@ MUTANTS = {
           "        return Some(Holder::Hmem(id));",
           "        return Some(Holder::Cxl(id));")],
         'console lacks /dax_region0: .*is owned by HMEM'),
+    "holder-id": (
+        "the -EBUSY line names the hmem.N that holds the range", "d", "ours",
+        [("rust/kernel/dax/region.rs",
+          "        return Some(Holder::Hmem(id));",
+          "        return Some(Holder::Hmem(id + 1));")],
+        'the -EBUSY line names hmem\\.\\d+ over'),
     "policy-writable": (
         "`ownership` is read-only", "params", "ours-hmem",
         [("hmem/hmem_glue.c",

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # `make patches`: the project as a git-format patch series against the
-# pristine Linux 7.3 tree (cover letter, CXL-core helper, the drivers under
-# drivers/dax/ownership/, the Kconfig/Makefile glue).
+# pristine Linux 7.3 tree (cover letter, the CXL- and DAX-core helpers, the
+# rust: abstractions, the drivers under drivers/dax/ownership/, the
+# Kconfig/Makefile glue).
 #
 #   scripts/patches.sh [OUTDIR]    default out/patches (ignored by git);
 #                                  prints OUTDIR

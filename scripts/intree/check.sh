@@ -24,8 +24,8 @@ tap() { # rc description [log]
 }
 log=$scratch/log
 
-# --- The series: the CXL-core helpers, the rust: patches, the drivers,
-# the Kconfig glue.
+# --- The series: the CXL- and DAX-core helpers, the rust: patches, the
+# drivers, the Kconfig glue.
 NPATCHES=$(( $(ls "$DAXO_TOP"/scripts/patches/*.patch | wc -l) +
 	$(python3 "$DAXO_TOP/scripts/intree/rust_patches.py" list | wc -l) + 2 ))
 rc=0
@@ -140,7 +140,9 @@ for want in 'A Rust implementation, DEV_DAX_HMEM_RUST, can replace this' \
 	'A Rust implementation, DEV_DAX_CXL_RUST, can replace this driver'; do
 	grep -qF -- "$want" "$kc/help" || { echo "helpnewconfig lacks: $want" >> "$log"; rc=1; }
 done
-grep -qF 'Prompt: HMEM DAX in Rust' "$kc/help" && { echo "the Rust prompt shows with CXL_BUS=m" >> "$log"; rc=1; }
+for gone in 'Prompt: HMEM DAX in Rust' 'Prompt: CXL DAX in Rust'; do
+	grep -qF -- "$gone" "$kc/help" && { echo "with CXL_BUS=m helpnewconfig shows: $gone" >> "$log"; rc=1; }
+done
 [ $rc = 0 ] || head -n 60 "$kc/help" >> "$log"
 tap $rc "menuconfig, CXL_BUS=m: no Rust prompt; the C drivers' help says when the Rust ones are offered" "$log"
 

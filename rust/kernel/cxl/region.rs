@@ -75,7 +75,7 @@ impl Region {
         if query::intersects_system_ram(&self.range) {
             return Some(InUse::SystemRam);
         }
-        match dax::holder_of(&self.range, None, Some(dax::Rival::Cxl)) {
+        match dax::holder_of(&self.range, Some(dax::Rival::Cxl)) {
             Some((Holder::Cxl(id), _)) => Some(InUse::DaxRegion(id)),
             _ => None,
         }

@@ -4,8 +4,9 @@
 //!
 //! The DAX core keeps every DAX region in one resource tree, so a second
 //! driver asking for an overlapping range fails. `alloc_dax_region()` says
-//! only "NULL" for that and for other failures; [`create`] tells them apart
-//! and names the owner, so that a conflict is reported as -EBUSY, never as
+//! only "NULL" for that and for other failures; [`create`] asks the tree
+//! who holds the range (`walk_dax_regions()`), so that a conflict with
+//! dax_hmem or dax_cxl is reported as -EBUSY naming the holder, never as
 //! -ENOMEM.
 
 use crate::bindings;
@@ -81,10 +82,10 @@ pub fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), R
     if !claim::is_aligned(&r, align) {
         return Err(RegionError::Misaligned);
     }
-    let me: &Device = dev;
-    // Only the rival's bus before (the usual conflict, said as -EBUSY
-    // without the DAX core's error line); every bus after a failure.
-    if let Some((holder, held)) = holder_of(&r, Some(me), Some(spec.rival)) {
+    // Only the rival before (the usual conflict, said as -EBUSY without
+    // the DAX core's error line); either after a failure. (`dev` itself
+    // holds no region: `Host`.)
+    if let Some((holder, held)) = holder_of(&r, Some(spec.rival)) {
         return Err(RegionError::Claimed(holder, held));
     }
     let mut range = bindings::range {
@@ -110,7 +111,7 @@ pub fn create(host: &impl Host, spec: &RegionSpec) -> core::result::Result<(), R
     };
     if region.is_null() {
         // Lost a race with another claimant, or really out of memory.
-        return Err(match holder_of(&r, Some(me), None) {
+        return Err(match holder_of(&r, None) {
             Some((holder, held)) => RegionError::Claimed(holder, held),
             None => RegionError::NoMemory,
         });
@@ -172,7 +173,6 @@ pub fn report(dev: &Device, range: &PhysRange, e: RegionError) {
 
 /// Context of the walk in [`holder_of`].
 struct Search {
-    exclude: *mut bindings::device,
     rival: Option<Rival>,
     found: Option<(Holder, PhysRange)>,
 }
@@ -186,7 +186,7 @@ struct Search {
 /// # Safety
 ///
 /// `dev` must be a valid device.
-unsafe fn holder(dev: *mut bindings::device, id: i32) -> Option<Holder> {
+unsafe fn holder(dev: *const bindings::device, id: i32) -> Option<Holder> {
     // SAFETY: Caller's duty; a device's bus is set before it is added and
     // never changes.
     let bus = unsafe { (*dev).bus };
@@ -209,14 +209,14 @@ fn rival(holder: Holder) -> Rival {
 }
 
 /// `walk_dax_regions()` callback: record the first DAX region of the
-/// holder sought, unless the excluded device holds it, and stop there.
+/// holder sought, and stop there.
 ///
 /// # Safety
 ///
 /// As `walk_dax_regions()` calls it: `dev` and `range` valid for the call
 /// (the DAX core's region tree lock is held), `data` our `Search`.
 unsafe extern "C" fn visit(
-    dev: *mut bindings::device,
+    dev: *const bindings::device,
     id: kernel::ffi::c_int,
     range: *const bindings::range,
     data: *mut kernel::ffi::c_void,
@@ -224,9 +224,6 @@ unsafe extern "C" fn visit(
     // SAFETY: `holder_of()` passes its `Search`; `range` is valid for the
     // call.
     let (search, range) = unsafe { (&mut *data.cast::<Search>(), &*range) };
-    if dev == search.exclude {
-        return 0;
-    }
     // SAFETY: `dev` is valid for the call.
     match unsafe { holder(dev, id) } {
         Some(h) if search.rival.is_none_or(|r| r == rival(h)) => {
@@ -237,20 +234,21 @@ unsafe extern "C" fn visit(
     }
 }
 
-/// Which driver holds a DAX region over any part of `range`, if any,
-/// other than device `exclude`: only `rival`, or either when `None`. The
-/// DAX core's region tree answers (`walk_dax_regions()`): a region in it
-/// has a live device whose driver holds it.
-pub fn holder_of(
-    range: &PhysRange,
-    exclude: Option<&Device>,
-    rival: Option<Rival>,
-) -> Option<(Holder, PhysRange)> {
-    let mut search = Search {
-        exclude: exclude.map_or(core::ptr::null_mut(), |d| d.as_raw()),
-        rival,
-        found: None,
-    };
+/// Which driver holds a DAX region over any part of `range`, if any: only
+/// `rival`, or either when `None`; `None` for an empty range. The DAX
+/// core's region tree answers (`walk_dax_regions()`): the device a region
+/// in it was allocated for is probing or bound. Regions of other drivers
+/// (device-dax over persistent memory) name no holder.
+///
+/// # Context
+///
+/// Process context: it takes the DAX core's region tree mutex, which
+/// unbinding a region's device takes under that device's lock.
+pub fn holder_of(range: &PhysRange, rival: Option<Rival>) -> Option<(Holder, PhysRange)> {
+    if !range.is_valid() {
+        return None;
+    }
+    let mut search = Search { rival, found: None };
     let r = bindings::range {
         start: range.start,
         end: range.end,
