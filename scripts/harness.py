@@ -433,10 +433,10 @@ def judge_busy_holders(label, snap, console):
     for m in lines:
         kind, dev = m.group(1).lower(), m.group(2)
         start, end = int(m.group(3), 16), int(m.group(4), 16)
-        held = [c for c in owners(snap, start, end - start + 1) if owner_id(c) == (kind, dev)]
-        if not any(c[2] <= start and end <= c[3] for c in held):
-            got = ", ".join(f"{owner_id(c)[1]} [{c[2]:#x}-{c[3]:#x}]"
-                            for c in owners(snap, start, end - start + 1)) or "none"
+        claims = owners(snap, start, end - start + 1)
+        if not any(owner_id(c) == (kind, dev) and c[2] <= start and end <= c[3]
+                   for c in claims):
+            got = ", ".join(f"{owner_id(c)[1]} [{c[2]:#x}-{c[3]:#x}]" for c in claims) or "none"
             problems.append(f"{label}: the -EBUSY line names {dev} over "
                             f"[{start:#x}-{end:#x}], the snapshot shows {got}")
     return problems
