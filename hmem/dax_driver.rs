@@ -21,7 +21,7 @@ impl hmem_driver::Driver for HmemDaxDriver {
     /// A DAX region over the device's range, and the device in it.
     fn probe(hmem: &HmemRange<'_>) -> Result {
         let range = hmem.range();
-        show_soft_reserved(hmem.device(), &range);
+        show_soft_reserved(hmem.device(), range);
         // An administrative agent wants to partition the range itself: no
         // device, and not for dax_kmem.
         let idle = hmem_glue::region_idle();
@@ -44,8 +44,9 @@ impl hmem_driver::Driver for HmemDaxDriver {
 /// Best effort: without the entry HMEM still owns the range, only
 /// /proc/iomem does not show it, and the CXL core could hand its HPA space
 /// to a new region; so say so.
-fn show_soft_reserved(dev: &Device<Bound>, range: &PhysRange) {
-    let rc = SoftReservedEntry::insert(range).and_then(|e| devres::register(dev, e, GFP_KERNEL));
+fn show_soft_reserved(host: &Device<Bound>, range: PhysRange) {
+    let rc = SoftReservedEntry::insert(&range).and_then(|e| devres::register(host, e, GFP_KERNEL));
+    let dev: &Device = host;
     match rc {
         Ok(()) => {}
         Err(e) if e == EBUSY => dev_warn!(

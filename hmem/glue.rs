@@ -16,13 +16,11 @@ use crate::ownership::{PhysRange, Policy};
 use kernel::bindings::workqueue_struct;
 use kernel::{
     device::{Bound, Device},
-    devres,
     error::to_result,
     fmt::Write,
     page::PAGE_SIZE,
     prelude::*,
     str::{BStr, Formatter},
-    sync::aref::ARef,
     workqueue::Queue,
 };
 
@@ -42,7 +40,6 @@ mod raw {
         pub(super) fn daxo_cxl_region_contains(start: u64, end: u64) -> bool;
         pub(super) fn daxo_hmem_wait_for_initcalls();
         pub(super) fn daxo_hmem_report_add(dev: *mut c_void) -> kernel::ffi::c_int;
-        pub(super) fn daxo_hmem_report_remove(dev: *mut c_void);
     }
 }
 
@@ -191,37 +188,17 @@ impl Drop for HmemQueue {
     }
 }
 
-/// `dev` as the glue's `struct device *`.
-fn raw_device(dev: &Device<impl kernel::device::DeviceContext>) -> *mut kernel::ffi::c_void {
-    // `Device` is a transparent wrapper around `struct device`.
-    core::ptr::from_ref(dev)
-        .cast::<kernel::ffi::c_void>()
-        .cast_mut()
-}
-
-/// The `ownership` attribute of a device, removed (waiting for its
-/// readers) on drop.
-struct ReportFile {
-    dev: ARef<Device>,
-}
-
-impl Drop for ReportFile {
-    fn drop(&mut self) {
-        // SAFETY: `dev` is valid (a reference is held); it has the
-        // attribute, added by `add_report`.
-        unsafe { raw::daxo_hmem_report_remove(raw_device(&self.dev)) };
-    }
-}
-
 /// Give `dev` the read-only `ownership` attribute until it unbinds
-/// (devres removes it); its `show()` is `crate::report::show()`.
+/// (devres removes it, waiting for its readers); its `show()` is
+/// `crate::report::show()`.
 pub(crate) fn add_report(dev: &Device<Bound>) -> Result {
-    // SAFETY: `dev` is valid. The attribute's `show()` is in this module,
-    // and goes before it: `ReportFile` removes the attribute at unbind, and
-    // every device of this module's drivers unbinds before module exit
-    // returns.
-    to_result(unsafe { raw::daxo_hmem_report_add(raw_device(dev)) })?;
-    devres::register(dev, ReportFile { dev: dev.into() }, GFP_KERNEL)
+    // `Device` is a transparent wrapper around `struct device`.
+    let raw = core::ptr::from_ref(dev).cast::<kernel::ffi::c_void>();
+    // SAFETY: `dev` is valid and bound, as devres needs. The attribute's
+    // `show()` is in this module, and goes before it: devres removes the
+    // attribute at unbind, and every device of this module's drivers
+    // unbinds before module exit returns.
+    to_result(unsafe { raw::daxo_hmem_report_add(raw.cast_mut()) })
 }
 
 /// `show()` of the `ownership` attribute (hmem_glue.c): the report of

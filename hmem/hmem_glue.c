@@ -192,12 +192,17 @@ static ssize_t ownership_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(ownership);
 
+static struct attribute *report_attrs[] = {
+	&dev_attr_ownership.attr,
+	NULL,
+};
+
+static const struct attribute_group report_group = {
+	.attrs = report_attrs,
+};
+
+/* Removed, waiting for its readers, when @dev unbinds (devres). */
 int daxo_hmem_report_add(struct device *dev)
 {
-	return device_create_file(dev, &dev_attr_ownership);
-}
-
-void daxo_hmem_report_remove(struct device *dev)
-{
-	device_remove_file(dev, &dev_attr_ownership);
+	return devm_device_add_group(dev, &report_group);
 }

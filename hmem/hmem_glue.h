@@ -18,7 +18,6 @@ void daxo_hmem_wait_for_initcalls(void);
 
 struct device;
 int daxo_hmem_report_add(struct device *dev);
-void daxo_hmem_report_remove(struct device *dev);
 /* In Rust (hmem/glue.rs): the report into one sysfs page. */
 ssize_t daxo_hmem_ownership_show(const struct device *dev, char *buf);
 /*

@@ -6,7 +6,7 @@
 use crate::report;
 use crate::resolver::Resolver;
 use kernel::{
-    device::Core,
+    device::{Core, Device},
     platform,
     prelude::*,
     sync::{aref::ARef, Arc},
@@ -48,7 +48,8 @@ impl platform::Driver for HmemPlatformDriver {
         // The report is read-only and optional: a failure to publish it
         // is said, not fatal.
         if let Err(e) = report::publish(pdev.as_ref()) {
-            dev_warn!(pdev.as_ref(), "no ownership report in sysfs: {:?}\n", e);
+            let dev: &Device = pdev.as_ref();
+            dev_warn!(dev, "no ownership report in sysfs: {:?}\n", e);
         }
         Ok(Binding {
             pdev: pdev.into(),

@@ -19,24 +19,24 @@
 
 use crate::dax::{claim::Holder, region as dax};
 use crate::glue as hmem_glue;
-use crate::ownership::{Entry, Ledger, Owner, Policy, Rejection};
+use crate::ownership::{Entry, Ledger, Owner, Rejection};
 use kernel::{
     device::{Bound, Device},
     fmt::Write,
     prelude::*,
 };
 
-/// A copy of one device's last resolution, for readers of its attribute.
+/// One device's last resolution, for readers of its attribute.
 ///
-/// The resolver's own state lives under its own mutex, which `show()` must
-/// not take: the binding ends under it (and under the device lock) before
-/// the attribute is removed, and removal waits for readers.
+/// It lives here, not in the resolver's state: that is under the
+/// resolver's mutex, which `show()` must not take (the binding ends under
+/// it, and under the device lock, before the attribute is removed, and
+/// removal waits for readers).
 struct Snapshot {
     /// The `hmem_platform` device, as an address: only compared, never
     /// followed.
     dev: usize,
-    policy: Policy,
-    entries: KVec<Entry>,
+    ledger: Ledger,
 }
 
 kernel::sync::global_lock! {
@@ -62,35 +62,31 @@ pub(crate) fn publish(dev: &Device<Bound>) -> Result {
     hmem_glue::add_report(dev)
 }
 
-/// Store a copy of `ledger` for the report of `dev`. On allocation failure
-/// the previous copy is dropped: the report then lists nothing rather than
-/// something stale.
-pub(crate) fn record(dev: &Device, ledger: &Ledger) {
-    let mut entries = KVec::with_capacity(ledger.entries().len(), GFP_KERNEL).ok();
-    if let Some(v) = entries.as_mut() {
-        // Within capacity: cannot fail.
-        let _ = v.extend_from_slice(ledger.entries(), GFP_KERNEL);
-    }
+/// Keep `ledger`, the last resolution of `dev`, for its report. If
+/// there is no room for a first report of `dev`, it lists nothing, and a
+/// line says so.
+pub(crate) fn record(dev: &Device, ledger: Ledger) {
     let k = key(dev);
     let mut current = CURRENT.lock();
-    let old = current.iter().position(|s| s.dev == k);
-    let _old = match (old, entries) {
-        (Some(i), Some(entries)) => Some(core::mem::replace(&mut current[i].entries, entries)),
-        (Some(i), None) => current.remove(i).ok().map(|s| s.entries),
-        (None, Some(entries)) => {
-            let snapshot = Snapshot {
-                dev: k,
-                policy: ledger.policy(),
-                entries,
-            };
-            // On failure the report of `dev` lists nothing.
-            let _ = current.push(snapshot, GFP_KERNEL);
+    let old = match current.iter_mut().find(|s| s.dev == k) {
+        Some(s) => Some(core::mem::replace(&mut s.ledger, ledger)),
+        None => {
+            // On failure the new ledger is dropped, and the report of
+            // `dev` lists nothing.
+            if current
+                .push(Snapshot { dev: k, ledger }, GFP_KERNEL)
+                .is_err()
+            {
+                drop(current);
+                dev_warn!(dev, "no ownership report: out of memory\n");
+                return;
+            }
             None
         }
-        (None, None) => None,
     };
-    // The old copy is dropped after the lock is released.
+    // The old ledger is dropped after the lock is released.
     drop(current);
+    drop(old);
 }
 
 /// Forget the report of `dev`, which unbinds: its attribute, removed just
@@ -140,8 +136,8 @@ fn line(out: &mut impl Write, entry: &Entry, policy: &str) -> core::fmt::Result 
 pub(crate) fn show(dev: usize, out: &mut impl Write) {
     let current = CURRENT.lock();
     if let Some(snapshot) = current.iter().find(|s| s.dev == dev) {
-        let policy = snapshot.policy.name();
-        for e in snapshot.entries.iter() {
+        let policy = snapshot.ledger.policy().name();
+        for e in snapshot.ledger.entries() {
             // Running out of room is the only failure, and a page holds
             // ~40 lines.
             if line(out, e, policy).is_err() {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The resolution: gather the facts about every Soft Reserved range, let
-//! [`ownership::decide`] give every range an owner in one pass, then act:
+//! [`decide`](crate::ownership::policy::decide) give every range an owner
+//! in one pass, then act:
 //! one `hmem.N` device per range HMEM owns.
 //!
 //! At every binding (the first after boot, a module reload, an
@@ -28,11 +29,11 @@
 
 use crate::dax::{claim, region as dax};
 use crate::glue;
-use crate::hmem::{device::HmemDevice, walk::soft_reserved_ranges};
+use crate::hmem::{device::HmemDevice, walk::for_each_soft_reserved};
 use crate::iomem::query as resource;
-use crate::ownership::{self, Facts, Ledger, Owner, PhysRange, Policy, Reason, Verdict};
+use crate::ownership::{Entry, Facts, Ledger, Owner, Policy, Reason};
 use crate::probe;
-use crate::region_teardown::{self, Surveyed};
+use crate::region_teardown::{self, Region};
 use crate::report;
 use kernel::{
     device::Core,
@@ -56,8 +57,6 @@ pub(crate) struct Resolver {
 struct State {
     /// False once the binding ended: a late work item then does nothing.
     alive: bool,
-    /// What the last resolution decided.
-    ledger: Ledger,
     /// The `hmem.N` devices registered for ranges HMEM owns.
     devices: KVec<HmemDevice>,
 }
@@ -127,7 +126,6 @@ impl Resolver {
                 state <- new_mutex!(
                     State {
                         alive: true,
-                        ledger: Ledger::new(glue::policy()),
                         devices: KVec::new(),
                     },
                     "dax_hmem::Resolver::state"
@@ -180,95 +178,73 @@ impl Resolver {
         if !state.alive {
             return Ok(false);
         }
-        let ranges = soft_reserved_ranges(dev).at("walking the Soft Reserved ranges")?;
+        let mut entries = KVec::new();
+        for_each_soft_reserved(dev, |sr| {
+            Ok(entries.push(Entry::new(sr.range, sr.target_nid), GFP_KERNEL)?)
+        })
+        .at("walking the Soft Reserved ranges")?;
         let cxl = crate::CXL_ENABLED;
         let policy = glue::policy();
         // The CXL regions, and which are in use: the strict policy never
         // takes a range from those (looked up once, only when it matters).
-        let regions = if phase == Phase::Final && policy == Policy::Strict && cxl {
+        let surveyed =
+            phase == Phase::Final && policy == Policy::Strict && cxl && region_teardown::AVAILABLE;
+        let regions = if surveyed {
             region_teardown::survey().at("surveying the CXL regions")?
         } else {
             KVec::new()
         };
 
-        let mut facts = KVec::with_capacity(ranges.len(), GFP_KERNEL).at("gathering facts")?;
         let mut deferred = false;
-        for sr in ranges.iter() {
+        entries.retain(|e| {
+            let range = e.range;
             // HMAT lists System RAM targets too (C's
             // __hmem_register_device() skips them the same way).
-            if sr.range.is_valid() && !resource::is_soft_reserved(&sr.range) {
-                dev_dbg!(dev, "{} is not Soft Reserved: ignored\n", sr.range);
-                continue;
+            if range.is_valid() && !resource::is_soft_reserved(&range) {
+                dev_dbg!(dev, "{} is not Soft Reserved: ignored\n", range);
+                return false;
             }
-            let meets = cxl && sr.range.is_valid() && resource::meets_cxl_window(&sr.range);
+            let meets = cxl && range.is_valid() && resource::meets_cxl_window(&range);
             if phase == Phase::Early && meets {
-                dev_dbg!(dev, "await CXL probe: {}\n", sr.range);
+                dev_dbg!(dev, "await CXL probe: {}\n", range);
                 deferred = true;
-                continue;
+                return false;
             }
-            let contained = meets && glue::cxl_region_contains(&sr.range);
-            facts
-                .push(
-                    Facts {
-                        range: sr.range,
-                        meets_cxl_window: meets,
-                        contained_by_region: contained,
-                        region_in_use: regions
-                            .iter()
-                            .any(|g| g.in_use().is_some() && g.range().overlaps(&sr.range)),
-                        hmem_usable: claim::is_aligned(&sr.range, dax::align()),
-                        region: regions
-                            .iter()
-                            .find(|g| contained && g.range().contains(&sr.range))
-                            .map(|g| g.range()),
-                    },
-                    GFP_KERNEL,
-                )
-                .at("gathering facts")?;
-        }
-        let verdicts = ownership::decide(&facts, policy).at("deciding")?;
-        self.say_kept(&facts, &verdicts, &regions);
+            let contained = meets && glue::cxl_region_contains(&range);
+            let region = regions
+                .iter()
+                .find(|g| contained && g.range().contains(&range))
+                .map(|g| g.range());
+            e.facts = Facts {
+                meets_cxl_window: meets,
+                contained_by_region: contained,
+                // A region the survey missed (created since) is not known
+                // to be idle: left alone, as if in use.
+                region_in_use: (surveyed && contained && region.is_none())
+                    || regions.iter().any(|g| {
+                        region_teardown::in_use(g).is_some() && g.range().overlaps(&range)
+                    }),
+                hmem_usable: claim::is_aligned(&range, dax::align()),
+                region,
+            };
+            true
+        });
 
-        // Decide all, then act: record every verdict, tear down what the
-        // strict policy condemns, and only then register hmem.N devices
-        // (whose DAX regions would conflict with a live CXL one). The final
-        // phase records into a new ledger, swapped in once complete: a
-        // failure leaves the last complete one (and its report) in place.
-        let mut fresh = Ledger::new(policy);
-        let ledger = if phase == Phase::Final {
-            &mut fresh
-        } else {
-            &mut state.ledger
-        };
-        for (f, verdict) in facts.iter().zip(verdicts.iter()) {
-            ledger
-                .record(f.range, *verdict)
-                .at("recording the verdicts")?;
-        }
-        if phase == Phase::Final {
-            state.ledger = fresh;
-        }
+        // Decide all, then act: tear down what the strict policy condemns,
+        // and only then register hmem.N devices (whose DAX regions would
+        // conflict with a live CXL one).
+        let mut ledger = Ledger::decided(policy, entries);
+        self.say_kept(ledger.entries(), &regions);
         if phase == Phase::Final && policy == Policy::Strict {
-            self.tear_down_regions(&mut state.ledger);
+            self.tear_down_regions(&mut ledger, &regions);
         }
         // Act on the ledger's verdicts: the teardown may have given ranges
         // back to CXL.
-        for (i, f) in facts.iter().enumerate() {
-            // The node firmware gave the range (every fact is of one of
-            // `ranges`; -1 is NUMA_NO_NODE).
-            let nid = ranges
-                .iter()
-                .find(|sr| sr.range == f.range)
-                .map_or(-1, |sr| sr.target_nid);
-            let verdict = state
-                .ledger
-                .find(&f.range)
-                .map_or(verdicts[i], |e| e.verdict);
-            self.act(state, f.range, nid, &verdict);
+        for e in ledger.entries() {
+            self.act(&mut state.devices, e);
         }
-        report::record(dev, &state.ledger);
         if phase == Phase::Final || !deferred {
-            let s = state.ledger.summary();
+            let s = ledger.summary();
             dev_info!(
                 dev,
                 "{} Soft Reserved ranges: {} to CXL, {} to HMEM ({} policy)\n",
@@ -278,12 +254,14 @@ impl Resolver {
                 policy.name()
             );
         }
+        // The report of this resolution replaces the last one whole.
+        report::record(dev, ledger);
         Ok(deferred)
     }
 
     /// Strict policy: tear down the CXL regions over ranges HMEM now owns,
     /// and say once how many and which range made HMEM take everything.
-    fn tear_down_regions(&self, ledger: &mut Ledger) {
+    fn tear_down_regions(&self, ledger: &mut Ledger, regions: &[Region]) {
         let dev = self.pdev.as_ref();
         let Some(missed) = ledger.entries().iter().find_map(|e| match e.verdict {
             Ok(d) if d.reason == Reason::NotContained => Some(e.range),
@@ -293,18 +271,9 @@ impl Resolver {
             // them, nothing to tear down.
             return;
         };
-        let o = match region_teardown::tear_down(dev, ledger.entries()) {
-            Ok(o) => o,
-            Err(e) => {
-                dev_err!(dev, "strict policy: CXL region teardown failed: {:?}\n", e);
-                return;
-            }
-        };
-        // A region found in use keeps its ranges with CXL (said above, one
+        // A region found in use keeps its ranges with CXL (said there, one
         // line per region).
-        for region in o.in_use.iter() {
-            ledger.keep_for_cxl(region);
-        }
+        let o = region_teardown::tear_down(dev, regions, ledger.entries_mut());
         if o.torn_down == 0 {
             return;
         }
@@ -325,42 +294,49 @@ impl Resolver {
 
     /// Say why the strict policy left ranges to CXL: one line per region in
     /// use, one per range HMEM could not use or that shares such a region.
-    fn say_kept(&self, facts: &[Facts], verdicts: &[Verdict], regions: &[Surveyed]) {
+    fn say_kept(&self, entries: &[Entry], regions: &[Region]) {
         let dev = self.pdev.as_ref();
-        let kept = |i: usize| match verdicts[i] {
+        let kept = |e: &Entry| match e.verdict {
             Ok(d) => d.reason,
             Err(_) => Reason::ContainedByRegion,
         };
         for g in regions.iter() {
-            let Some(why) = g.in_use() else { continue };
-            let first = (0..facts.len()).find(|&i| {
-                matches!(kept(i), Reason::KeptInUse { .. }) && facts[i].range.overlaps(&g.range())
+            let Some(why) = region_teardown::in_use(g) else {
+                continue;
+            };
+            let first = entries.iter().find(|e| {
+                matches!(kept(e), Reason::KeptInUse { .. }) && e.range.overlaps(&g.range())
             });
-            if let Some(i) = first {
+            if let Some(e) = first {
                 dev_info!(
                     dev,
                     "strict policy: {} {} is in use ({}): not torn down; CXL keeps {}\n",
                     g.name(),
                     g.range(),
                     why,
-                    facts[i].range
+                    e.range
                 );
             }
         }
-        for (i, f) in facts.iter().enumerate() {
-            match kept(i) {
+        for e in entries.iter() {
+            match kept(e) {
                 Reason::KeptUnusable { .. } => dev_info!(
                     dev,
                     "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: CXL \
                      keeps it, and its region is not torn down\n",
-                    f.range,
+                    e.range,
                     dax::align() >> 10
+                ),
+                Reason::KeptInUse { .. } if e.facts.region.is_none() => dev_info!(
+                    dev,
+                    "strict policy: CXL keeps {}: its region is newer than the survey\n",
+                    e.range
                 ),
                 Reason::KeptWithRegion { .. } => dev_info!(
                     dev,
                     "strict policy: CXL keeps {}: its region also holds a range HMEM could not \
                      use, and is not torn down\n",
-                    f.range
+                    e.range
                 ),
                 _ => {}
             }
@@ -368,9 +344,10 @@ impl Resolver {
     }
 
     /// Carry out one verdict.
-    fn act(&self, state: &mut State, range: PhysRange, nid: i32, verdict: &Verdict) {
+    fn act(&self, devices: &mut KVec<HmemDevice>, entry: &Entry) {
         let dev = self.pdev.as_ref();
-        let decision = match verdict {
+        let range = entry.range;
+        let decision = match entry.verdict {
             Ok(d) => d,
             Err(_) => {
                 dev_err!(dev, "ignoring degenerate Soft Reserved range {}\n", range);
@@ -379,9 +356,9 @@ impl Resolver {
         };
         dev_dbg!(
             dev,
-            "{} -> {:?}: {}\n",
+            "{} -> {}: {}\n",
             range,
-            decision.owner,
+            decision.owner.name(),
             decision.reason.describe()
         );
         if decision.reason == Reason::NotContained {
@@ -392,7 +369,7 @@ impl Resolver {
                 range
             );
         }
-        if decision.owner != Owner::Hmem || state.devices.iter().any(|d| d.range() == range) {
+        if decision.owner != Owner::Hmem || devices.iter().any(|d| d.range() == range) {
             return;
         }
         // Memory onlined earlier (through a DAX device since gone) may
@@ -409,14 +386,14 @@ impl Resolver {
         }
         // Room for the device first: once registered, kmem may online its
         // memory, so it must not be unregistered for want of a slot.
-        if state.devices.reserve(1, GFP_KERNEL).is_err() {
+        if devices.reserve(1, GFP_KERNEL).is_err() {
             dev_err!(dev, "out of memory: no hmem device for {}\n", range);
             return;
         }
-        match HmemDevice::register(dev, range, nid) {
+        match HmemDevice::register(dev, range, entry.nid) {
             Ok(hd) => {
                 // Within the capacity reserved above: cannot fail.
-                let _ = state.devices.push(hd, GFP_KERNEL);
+                let _ = devices.push(hd, GFP_KERNEL);
             }
             Err((step, e)) => {
                 dev_err!(dev, "{} failure for {}: {:?}\n", step.what(), range, e)

@@ -2,18 +2,8 @@
 
 //! The record of what was decided, range by range.
 
-use super::policy::{Owner, Policy, Reason, Verdict};
-use crate::range::PhysRange;
+use super::policy::{decide, Entry, Owner, Policy};
 use kernel::prelude::*;
-
-/// One decided range.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Entry {
-    /// The Soft Reserved range.
-    pub(crate) range: PhysRange,
-    /// Its owner and why, or why it was rejected.
-    pub(crate) verdict: Verdict,
-}
 
 /// Counts for the one-line summary after a resolution.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -24,8 +14,6 @@ pub(crate) struct Summary {
     pub(crate) cxl: usize,
     /// Ranges HMEM owns.
     pub(crate) hmem: usize,
-    /// Ranges rejected as degenerate.
-    pub(crate) rejected: usize,
 }
 
 /// What the last resolution decided, under which policy.
@@ -35,12 +23,10 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    /// An empty ledger for `policy`.
-    pub(crate) const fn new(policy: Policy) -> Self {
-        Self {
-            policy,
-            entries: KVec::new(),
-        }
+    /// The ledger of `entries` decided under `policy` ([`decide`]).
+    pub(crate) fn decided(policy: Policy, mut entries: KVec<Entry>) -> Self {
+        decide(&mut entries, policy);
+        Self { policy, entries }
     }
 
     /// The policy the entries were decided under.
@@ -48,38 +34,18 @@ impl Ledger {
         self.policy
     }
 
-    /// Record one decided range.
-    pub(crate) fn record(&mut self, range: PhysRange, verdict: Verdict) -> Result {
-        self.entries.push(Entry { range, verdict }, GFP_KERNEL)?;
-        Ok(())
-    }
-
     /// The decided ranges, in walk order.
     pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    /// The entry of the range exactly `range`, if decided.
-    pub(crate) fn find(&self, range: &PhysRange) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.range == *range)
+    /// The decided ranges, to change verdicts (a region the strict policy
+    /// meant to tear down turned out to be in use).
+    pub(crate) fn entries_mut(&mut self) -> &mut [Entry] {
+        &mut self.entries
     }
 
-    /// Give every range HMEM was to own that overlaps `region` back to
-    /// CXL: the region turned out to be in use and was not torn down.
-    pub(crate) fn keep_for_cxl(&mut self, region: &PhysRange) {
-        for e in self.entries.iter_mut() {
-            if let Ok(d) = &mut e.verdict {
-                if d.owner == Owner::Hmem && e.range.overlaps(region) {
-                    if let Some(missed) = d.reason.missed() {
-                        d.owner = Owner::Cxl;
-                        d.reason = Reason::KeptInUse { missed };
-                    }
-                }
-            }
-        }
-    }
-
-    /// How many ranges went where.
+    /// How many ranges went where (rejected ones count as ranges only).
     pub(crate) fn summary(&self) -> Summary {
         let mut s = Summary {
             ranges: self.entries.len(),
@@ -89,7 +55,7 @@ impl Ledger {
             match e.verdict {
                 Ok(d) if d.owner == Owner::Cxl => s.cxl += 1,
                 Ok(_) => s.hmem += 1,
-                Err(_) => s.rejected += 1,
+                Err(_) => {}
             }
         }
         s
@@ -101,52 +67,26 @@ impl Ledger {
 #[cfg(daxo_kunit)]
 #[kernel::prelude::kunit_tests(dax_ownership_ledger)]
 mod tests {
-    use crate::model::{mib, r, run, HMEM_MISS, W0};
-    use crate::ownership::{policy::Decision, Ledger, Owner, PhysRange, Policy, Reason};
+    use crate::model::{decided, mib, r, HMEM_MISS, W0};
+    use crate::ownership::{Ledger, PhysRange, Policy, Rejection};
+    use kernel::prelude::*;
 
     #[test]
-    fn ledger_summary_and_lookup() {
+    fn ledger_summary() {
         let sr = [
             r(W0, mib(256)),
             r(W0 + mib(512), mib(256)),
             PhysRange::new(2, 1),
         ];
-        let v = run(&sr, &[r(W0, mib(256))], Policy::PerRange);
-        let mut ledger = Ledger::new(Policy::PerRange);
-        for (range, verdict) in sr.iter().zip(v.iter()) {
-            ledger.record(*range, *verdict).unwrap();
-        }
+        let entries = decided(&sr, &[r(W0, mib(256))], Policy::PerRange);
+        let ledger = Ledger::decided(Policy::PerRange, entries);
         let s = ledger.summary();
-        assert_eq!((s.ranges, s.cxl, s.hmem, s.rejected), (3, 1, 1, 1));
+        assert_eq!((s.ranges, s.cxl, s.hmem), (3, 1, 1));
         assert_eq!(ledger.policy(), Policy::PerRange);
         assert_eq!(ledger.entries().len(), 3);
-        assert_eq!(ledger.find(&sr[1]).map(|e| e.verdict), Some(v[1]));
-        assert!(ledger.find(&sr[0]).is_some());
-        assert!(ledger.find(&r(W0 + mib(300), mib(2))).is_none());
-    }
-
-    #[test]
-    fn ledger_gives_a_region_in_use_back_to_cxl() {
-        // Strict flipped both ranges to HMEM, then the CXL core refused to
-        // tear region0 down (in use): its range goes back to CXL; the miss
-        // itself stays HMEM's.
-        let sr = [r(W0, mib(256)), r(W0 + mib(512), mib(256))];
-        let v = run(&sr, &[r(W0, mib(256))], Policy::Strict);
-        let mut ledger = Ledger::new(Policy::Strict);
-        for (range, verdict) in sr.iter().zip(v.iter()) {
-            ledger.record(*range, *verdict).unwrap();
-        }
-        ledger.keep_for_cxl(&r(W0, mib(256)));
-        let missed = sr[1];
-        assert_eq!(
-            ledger.find(&sr[0]).unwrap().verdict,
-            Ok(Decision {
-                owner: Owner::Cxl,
-                reason: Reason::KeptInUse { missed },
-            })
-        );
-        assert_eq!(ledger.find(&sr[1]).unwrap().verdict, HMEM_MISS);
-        let s = ledger.summary();
-        assert_eq!((s.cxl, s.hmem), (1, 1));
+        assert_eq!(ledger.entries()[1].verdict, HMEM_MISS);
+        assert_eq!(ledger.entries()[2].verdict, Err(Rejection::Degenerate));
+        let empty = Ledger::decided(Policy::Strict, KVec::new());
+        assert_eq!(empty.summary().ranges, 0);
     }
 }

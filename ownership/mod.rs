@@ -4,7 +4,7 @@
 //!
 //! Pure Rust, no FFI: the drivers gather the facts about each range from
 //! the kernel (does it meet a CXL window, does a committed CXL region
-//! contain it whole) and hand them here; [`decide`] turns them into one
+//! contain it whole) and hand them here; [`policy::decide`] turns them into one
 //! verdict per range, all at once, and the [`Ledger`] keeps what was
 //! decided. KUnit tests it directly (`tests/kunit/`).
 
@@ -12,5 +12,5 @@ pub(crate) mod ledger;
 pub(crate) mod policy;
 
 pub(crate) use crate::range::PhysRange;
-pub(crate) use ledger::{Entry, Ledger};
-pub(crate) use policy::{decide, Facts, Owner, Policy, Reason, Rejection, Verdict};
+pub(crate) use ledger::Ledger;
+pub(crate) use policy::{Entry, Facts, Owner, Policy, Reason, Rejection};

@@ -3,7 +3,6 @@
 //! The ownership policies and the decision over all ranges at once.
 
 use crate::range::PhysRange;
-use kernel::prelude::*;
 
 /// How Soft Reserved ranges that meet a CXL window are shared out.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -43,6 +42,16 @@ pub(crate) enum Owner {
     Cxl,
     /// `dax_hmem`, through an `hmem.N` platform device.
     Hmem,
+}
+
+impl Owner {
+    /// The owner's name in messages: "CXL" or "HMEM".
+    pub(crate) const fn name(&self) -> &'static str {
+        match self {
+            Self::Cxl => "CXL",
+            Self::Hmem => "HMEM",
+        }
+    }
 }
 
 /// Why a range went to its owner.
@@ -139,8 +148,6 @@ pub(crate) type Verdict = core::result::Result<Decision, Rejection>;
 /// What the kernel says about one Soft Reserved range.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Facts {
-    /// The range as firmware described it.
-    pub(crate) range: PhysRange,
     /// It intersects at least one CXL window (`IORES_DESC_CXL`).
     pub(crate) meets_cxl_window: bool,
     /// One committed CXL region contains all of it.
@@ -156,76 +163,121 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
+    /// What is assumed of a range until its facts are gathered: that CXL
+    /// claims it and that its region is in use. A range decided on these
+    /// alone (a bug) is left to CXL, never handed to HMEM.
+    pub(crate) const UNKNOWN: Self = Self {
+        meets_cxl_window: true,
+        contained_by_region: true,
+        region_in_use: true,
+        hmem_usable: false,
+        region: None,
+    };
+}
+
+/// One Soft Reserved range: what the kernel says about it, and its
+/// verdict once [`decide`] gave it one.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Entry {
+    /// The Soft Reserved range.
+    pub(crate) range: PhysRange,
+    /// The NUMA node firmware gave it (may be offline or NUMA_NO_NODE),
+    /// for the `hmem.N` device if HMEM owns it.
+    pub(crate) nid: i32,
+    /// The facts the decision rests on.
+    pub(crate) facts: Facts,
+    /// Its owner and why, or why it was rejected.
+    pub(crate) verdict: Verdict,
+}
+
+impl Entry {
+    /// The range `range` on node `nid`, its facts [`Facts::UNKNOWN`] until
+    /// they are gathered, its verdict that of such a range (CXL keeps it)
+    /// until [`decide`] gives it its own.
+    pub(crate) const fn new(range: PhysRange, nid: i32) -> Self {
+        Self {
+            range,
+            nid,
+            facts: Facts::UNKNOWN,
+            verdict: Ok(Decision {
+                owner: Owner::Cxl,
+                reason: Reason::ContainedByRegion,
+            }),
+        }
+    }
+
     /// Whether this range, if valid, can go to CXL on its own merits.
     const fn cxl_claims(&self) -> bool {
-        self.meets_cxl_window && self.contained_by_region
+        self.facts.meets_cxl_window && self.facts.contained_by_region
     }
 
     /// Whether this range is a miss for the strict policy.
     const fn is_miss(&self) -> bool {
-        self.range.is_valid() && self.meets_cxl_window && !self.contained_by_region
+        self.range.is_valid() && self.facts.meets_cxl_window && !self.facts.contained_by_region
+    }
+
+    /// Whether CXL claims this range but HMEM could not use it: its region
+    /// is then kept, with every range in it.
+    const fn is_unusable_claim(&self) -> bool {
+        self.range.is_valid() && self.cxl_claims() && !self.facts.hmem_usable
+    }
+
+    /// The verdict on this range, given the strict policy's miss (if any)
+    /// and whether its region is kept for another range's sake.
+    fn verdict(&self, missed: Option<PhysRange>, region_kept: bool) -> Verdict {
+        let f = &self.facts;
+        let (owner, reason) = if !self.range.is_valid() {
+            return Err(Rejection::Degenerate);
+        } else if !f.meets_cxl_window {
+            (Owner::Hmem, Reason::OutsideCxlWindows)
+        } else if !self.cxl_claims() {
+            (Owner::Hmem, Reason::NotContained)
+        } else if let Some(missed) = missed {
+            // Strict fallback, except where taking the range from CXL would
+            // pull memory out from under the system or leave it unowned.
+            if f.region_in_use {
+                (Owner::Cxl, Reason::KeptInUse { missed })
+            } else if !f.hmem_usable {
+                (Owner::Cxl, Reason::KeptUnusable { missed })
+            } else if region_kept {
+                (Owner::Cxl, Reason::KeptWithRegion { missed })
+            } else {
+                (Owner::Hmem, Reason::StrictFallback { missed })
+            }
+        } else {
+            (Owner::Cxl, Reason::ContainedByRegion)
+        };
+        Ok(Decision { owner, reason })
     }
 }
 
-/// Decide every range in one pass over all of them.
+/// Decide every range in one pass over all of them: give each entry its
+/// verdict, from the facts of all.
 ///
-/// Returns one verdict per input, in the same order. Nothing is decided
-/// range by range against a moving state: the strict policy looks at all
-/// facts before it gives any verdict, so no order of ranges can leave one
-/// of them with neither owner.
+/// Nothing is decided range by range against a moving state: the strict
+/// policy looks at all facts before it gives any verdict, so no order of
+/// ranges can leave one of them with neither owner.
 ///
 /// Linear in the number of ranges.
-pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
-    let mut verdicts = KVec::with_capacity(facts.len(), GFP_KERNEL)?;
+pub(crate) fn decide(entries: &mut [Entry], policy: Policy) {
     let missed = match policy {
         Policy::PerRange => None,
-        Policy::Strict => facts.iter().find(|f| f.is_miss()).map(|f| f.range),
+        Policy::Strict => entries.iter().find(|e| e.is_miss()).map(|e| e.range),
     };
     // A range HMEM cannot use keeps its region, and with it every other
     // range of that region. Such ranges are rare: only then is there a
     // pass over the ranges for each.
-    let unusable = |g: &Facts| g.range.is_valid() && g.cxl_claims() && !g.hmem_usable;
-    let any_unusable = missed.is_some() && facts.iter().any(unusable);
-    let kept_for = |f: &Facts| -> bool {
-        any_unusable
-            && f.region.is_some()
-            && facts.iter().any(|g| g.region == f.region && unusable(g))
-    };
-    for f in facts {
-        let verdict = if !f.range.is_valid() {
-            Err(Rejection::Degenerate)
-        } else if !f.meets_cxl_window {
-            Ok(Decision {
-                owner: Owner::Hmem,
-                reason: Reason::OutsideCxlWindows,
-            })
-        } else if !f.cxl_claims() {
-            Ok(Decision {
-                owner: Owner::Hmem,
-                reason: Reason::NotContained,
-            })
-        } else if let Some(missed) = missed {
-            // Strict fallback, except where taking the range from CXL would
-            // pull memory out from under the system or leave it unowned.
-            let (owner, reason) = if f.region_in_use {
-                (Owner::Cxl, Reason::KeptInUse { missed })
-            } else if !f.hmem_usable {
-                (Owner::Cxl, Reason::KeptUnusable { missed })
-            } else if kept_for(f) {
-                (Owner::Cxl, Reason::KeptWithRegion { missed })
-            } else {
-                (Owner::Hmem, Reason::StrictFallback { missed })
-            };
-            Ok(Decision { owner, reason })
-        } else {
-            Ok(Decision {
-                owner: Owner::Cxl,
-                reason: Reason::ContainedByRegion,
-            })
-        };
-        verdicts.push(verdict, GFP_KERNEL)?;
+    let any_unusable = missed.is_some() && entries.iter().any(Entry::is_unusable_claim);
+    for i in 0..entries.len() {
+        let e = &entries[i];
+        let region_kept = any_unusable
+            && e.facts.region.is_some()
+            && entries
+                .iter()
+                .any(|g| g.facts.region == e.facts.region && g.is_unusable_claim());
+        let verdict = e.verdict(missed, region_kept);
+        entries[i].verdict = verdict;
     }
-    Ok(verdicts)
 }
 
 /// KUnit tests, built only into `dax_ownership_kunit` (`--cfg daxo_kunit`,
@@ -233,11 +285,21 @@ pub(crate) fn decide(facts: &[Facts], policy: Policy) -> Result<KVec<Verdict>> {
 #[cfg(daxo_kunit)]
 #[kernel::prelude::kunit_tests(dax_ownership)]
 mod tests {
-    use crate::model::{mib, r, run, run_both, with_size, Model, CXL, HMEM_MISS, HMEM_OUTSIDE, W0};
-    use crate::ownership::{
-        decide, policy::Decision, Entry, Owner, PhysRange, Policy, Reason, Rejection,
+    use crate::model::{
+        decided, mib, r, run, run_both, with_size, Model, CXL, HMEM_MISS, HMEM_OUTSIDE, W0,
     };
+    use crate::ownership::{
+        policy::{decide, Decision},
+        Entry, Owner, PhysRange, Policy, Reason, Rejection,
+    };
+    use crate::teardown::condemned;
     use kernel::prelude::*;
+
+    #[test]
+    fn owners_are_named() {
+        assert_eq!(Owner::Cxl.name(), "CXL");
+        assert_eq!(Owner::Hmem.name(), "HMEM");
+    }
 
     #[test]
     fn reasons_are_described() {
@@ -412,33 +474,21 @@ mod tests {
         let regions = [r(W0, mib(256))];
         let windows = [r(W0, 4096 * mib(1))];
         let model = Model::new(&windows, &regions).with_in_use(&regions);
-        let facts = model.facts(&sr).unwrap();
-        let v = decide(&facts, Policy::Strict).unwrap();
+        let mut entries = model.entries(&sr).unwrap();
+        decide(&mut entries, Policy::Strict);
         let missed = sr[1];
         assert_eq!(
-            v[0],
+            entries[0].verdict,
             Ok(Decision {
                 owner: Owner::Cxl,
                 reason: Reason::KeptInUse { missed },
             })
         );
-        assert_eq!(v[1], HMEM_MISS);
-        let p = decide(&facts, Policy::PerRange).unwrap();
-        assert_eq!(p[0], CXL);
-        assert_eq!(p[1], HMEM_MISS);
-        let entries = [
-            Entry {
-                range: sr[0],
-                verdict: v[0],
-            },
-            Entry {
-                range: sr[1],
-                verdict: v[1],
-            },
-        ];
-        assert!(crate::teardown::select(&regions, &entries)
-            .unwrap()
-            .is_empty());
+        assert_eq!(entries[1].verdict, HMEM_MISS);
+        assert!(condemned(&regions[0], &entries).is_none());
+        decide(&mut entries, Policy::PerRange);
+        assert_eq!(entries[0].verdict, CXL);
+        assert_eq!(entries[1].verdict, HMEM_MISS);
     }
 
     #[test]
@@ -489,21 +539,21 @@ mod tests {
             })
         );
         assert_eq!(v[2], HMEM_MISS);
-        let mut entries = KVec::new();
-        for (range, verdict) in sr.iter().zip(v.iter()) {
-            entries
-                .push(
-                    Entry {
-                        range: *range,
-                        verdict: *verdict,
-                    },
-                    GFP_KERNEL,
-                )
-                .unwrap();
+        let entries = decided(&sr, &[region], Policy::Strict);
+        assert_eq!(entries[0].verdict, v[0]);
+        assert!(condemned(&region, &entries).is_none());
+    }
+
+    #[test]
+    fn unknown_facts_leave_a_range_to_cxl() {
+        // An entry whose facts were never gathered is never HMEM's, under
+        // either policy, decided or not.
+        let mut entries = [Entry::new(r(W0, mib(256)), 0)];
+        assert_eq!(entries[0].verdict, CXL);
+        for policy in [Policy::PerRange, Policy::Strict] {
+            decide(&mut entries, policy);
+            assert_eq!(entries[0].verdict.unwrap().owner, Owner::Cxl);
         }
-        assert!(crate::teardown::select(&[region], &entries)
-            .unwrap()
-            .is_empty());
     }
 
     #[test]

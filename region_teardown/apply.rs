@@ -2,8 +2,12 @@
 
 //! Carry out the teardown [`super::select`] chooses.
 
-use super::{select::select, Outcome};
-use crate::cxl::region::{self as cxl_region, InUse, Region};
+use super::{
+    select::{tear_down_condemned, Teardown},
+    Outcome,
+};
+pub(crate) use crate::cxl::region::Region;
+use crate::cxl::region::{self as cxl_region, InUse};
 use crate::ownership::{Entry, PhysRange};
 use kernel::{device::Device, prelude::*};
 
@@ -41,124 +45,99 @@ fn teardown(region: &Region, because: &PhysRange) -> Result {
     kernel::error::to_result(unsafe { cxl_region_teardown(dev.cast_mut(), &overlap) })
 }
 
-/// A CXL region as the strict policy sees it before deciding: where it
-/// is, and whether it is in use (a region in use is never torn down).
-pub(crate) struct Surveyed {
-    region: Region,
-    in_use: Option<InUse>,
-}
-
-impl Surveyed {
-    /// The region's HPA range.
-    pub(crate) fn range(&self) -> PhysRange {
-        self.region.range()
-    }
-
-    /// The region's name.
-    pub(crate) fn name(&self) -> &CStr {
-        self.region.name()
-    }
-
-    /// Whether it is in use, and why.
-    pub(crate) fn in_use(&self) -> Option<InUse> {
-        self.in_use
-    }
-}
-
-/// Whether `region` is in use now ([`Region::in_use`]); never, in a test
-/// build (DAXO_NO_RUST_INUSE=1, implementation ours-cfence) that leaves the
-/// decision to the CXL core's own check, to show that it alone keeps memory
-/// safe.
-fn in_use(region: &Region) -> Option<InUse> {
+/// Whether `region` was in use when [`survey`] listed it
+/// ([`Region::in_use_when_listed`]); never, in a test build (DAXO_NO_RUST_INUSE=1,
+/// implementation ours-cfence) that leaves the decision to the CXL core's
+/// own check, to show that it alone keeps memory safe.
+pub(crate) fn in_use(region: &Region) -> Option<InUse> {
     if cfg!(daxo_no_rust_in_use) {
         return None;
     }
-    region.in_use()
+    region.in_use_when_listed()
 }
 
-/// Every CXL region with its range, and whether it is in use now: its DAX
-/// region bound, or some of its memory System RAM.
-pub(crate) fn survey() -> Result<KVec<Surveyed>> {
-    let regions = cxl_region::regions()?;
-    let mut out = KVec::with_capacity(regions.len(), GFP_KERNEL)?;
-    for region in regions {
-        let in_use = in_use(&region);
-        out.push(Surveyed { region, in_use }, GFP_KERNEL)?;
+/// As [`in_use`], but now ([`Region::in_use_now`]).
+fn in_use_now(region: &Region) -> Option<InUse> {
+    if cfg!(daxo_no_rust_in_use) {
+        return None;
     }
-    Ok(out)
+    region.in_use_now()
 }
 
-/// Tear down every CXL region that overlaps a Soft Reserved range HMEM owns
-/// according to `decided`. `dev` is the device messages are about.
+/// Every CXL region with its range, and whether it is in use: its DAX
+/// region bound, or some of its memory System RAM.
+pub(crate) fn survey() -> Result<KVec<Region>> {
+    cxl_region::regions()
+}
+
+/// Tear down every CXL region of `regions` (the survey) that overlaps a
+/// Soft Reserved range HMEM owns according to `decided`
+/// ([`condemned`](super::select::condemned)). `dev` is the device messages
+/// are about. (A region created since the survey is not torn down, and
+/// the ranges it contains were left to CXL.)
 ///
 /// One `dev_dbg` per region torn down; one line per region left alone
-/// because it is in use (the caller then gives its ranges back to CXL, see
-/// [`Outcome::in_use`]); a region the CXL core refuses to tear down
-/// otherwise (decoders locked by firmware) gets a warning and stays
-/// inactive. The caller reports the count.
-pub(crate) fn tear_down(dev: &Device, decided: &[Entry]) -> Result<Outcome> {
-    let regions = cxl_region::regions()?;
-    let mut ranges: KVec<PhysRange> = KVec::with_capacity(regions.len(), GFP_KERNEL)?;
-    for r in regions.iter() {
-        ranges.push(r.range(), GFP_KERNEL)?;
-    }
-    let doomed = select(&ranges, decided)?;
-    let mut outcome = Outcome {
-        chosen: doomed.len(),
-        torn_down: 0,
-        in_use: KVec::with_capacity(doomed.len(), GFP_KERNEL)?,
-    };
-    for d in doomed.iter() {
-        let region = &regions[d.region];
+/// because it is in use, whose ranges HMEM took for the strict fallback
+/// alone go back to CXL ([`tear_down_condemned`]); a region the CXL core
+/// refuses to tear down otherwise (decoders locked by firmware) gets a
+/// warning and stays inactive. The caller reports the count.
+pub(crate) fn tear_down(dev: &Device, regions: &[Region], decided: &mut [Entry]) -> Outcome {
+    let mut torn_down = 0;
+    let chosen = tear_down_condemned(regions, Region::range, decided, |region, entry| {
+        let because = entry.range;
         // Never under memory in use: looked at again right before; the
-        // CXL core decides under the region's lock (EBUSY), and marks the
-        // region dead so that nothing binds it before it is gone.
-        let in_use = in_use(region);
+        // CXL core decides under the region's lock (EBUSY), and marks
+        // the region dead so that nothing binds it before it is gone.
+        let in_use = in_use_now(region);
         let rc = match in_use {
             Some(_) => Err(EBUSY),
-            None => teardown(region, &d.because),
+            None => teardown(region, &because),
         };
         match rc {
             Ok(()) => {
-                outcome.torn_down += 1;
+                torn_down += 1;
                 dev_dbg!(
                     dev,
                     "tore down {} {}: it overlaps {}, which HMEM owns\n",
                     region.name(),
                     region.range(),
-                    d.because
+                    because
                 );
+                Teardown::Gone
             }
             // Gone already, or moved off the range: nothing to do.
-            Err(e) if e == ENODEV || e == ESTALE => {}
+            Err(e) if e == ENODEV || e == ESTALE => Teardown::Gone,
             Err(e) if e == EBUSY => {
                 // CXL keeps the ranges HMEM took only for the strict
                 // fallback; a range no region contains stays HMEM's.
-                let fallback = decided.iter().any(|e| {
-                    e.range == d.because
-                        && matches!(e.verdict, Ok(v) if v.reason.missed().is_some())
-                });
+                let fallback = matches!(entry.verdict, Ok(v) if v.reason.missed().is_some());
                 dev_info!(
                     dev,
                     "strict policy: {} {} is in use ({}): not torn down; {} {}\n",
                     region.name(),
                     region.range(),
                     in_use.unwrap_or(InUse::Refused),
-                    if fallback { "CXL keeps" } else { "HMEM still owns" },
-                    d.because
+                    if fallback {
+                        "CXL keeps"
+                    } else {
+                        "HMEM still owns"
+                    },
+                    because
                 );
-                // Within the capacity reserved above: cannot fail.
-                let _ = outcome.in_use.push(region.range(), GFP_KERNEL);
+                Teardown::InUse
             }
-            Err(e) => dev_warn!(
-                dev,
-                "cannot tear down {} {} ({:?}); it overlaps {}, which HMEM owns, and stays inactive\n",
-                region.name(),
-                region.range(),
-                e,
-                d.because
-            ),
+            Err(e) => {
+                dev_warn!(
+                        dev,
+                        "cannot tear down {} {} ({:?}); it overlaps {}, which HMEM owns, and stays inactive\n",
+                        region.name(),
+                        region.range(),
+                        e,
+                        because
+                    );
+                Teardown::Refused
+            }
         }
-    }
-    Ok(outcome)
+    });
+    Outcome { chosen, torn_down }
 }

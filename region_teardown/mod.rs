@@ -20,7 +20,7 @@ pub(crate) mod select;
 mod apply;
 
 #[cfg(daxo_region_teardown)]
-pub(crate) use apply::{survey, tear_down, Surveyed};
+pub(crate) use apply::{in_use, survey, tear_down, Region};
 
 /// Whether this build can tear regions down (the kernel has
 /// `cxl_region_teardown()`).
@@ -29,10 +29,10 @@ pub(crate) const AVAILABLE: bool = cfg!(daxo_region_teardown);
 /// Without the CXL-core helper nothing is torn down, so the strict policy
 /// needs no survey of the regions.
 #[cfg(not(daxo_region_teardown))]
-pub(crate) enum Surveyed {}
+pub(crate) enum Region {}
 
 #[cfg(not(daxo_region_teardown))]
-impl Surveyed {
+impl Region {
     /// The region's HPA range (no value of this type exists).
     pub(crate) fn range(&self) -> crate::ownership::PhysRange {
         match *self {}
@@ -42,16 +42,17 @@ impl Surveyed {
     pub(crate) fn name(&self) -> &kernel::str::CStr {
         match *self {}
     }
+}
 
-    /// Whether it is in use (no value of this type exists).
-    pub(crate) fn in_use(&self) -> Option<&'static str> {
-        match *self {}
-    }
+/// Whether `region` was in use when surveyed (no value of its type exists).
+#[cfg(not(daxo_region_teardown))]
+pub(crate) fn in_use(region: &Region) -> Option<&'static str> {
+    match *region {}
 }
 
 /// Without the CXL-core helper: no region is surveyed.
 #[cfg(not(daxo_region_teardown))]
-pub(crate) fn survey() -> kernel::error::Result<kernel::alloc::KVec<Surveyed>> {
+pub(crate) fn survey() -> kernel::error::Result<kernel::alloc::KVec<Region>> {
     Ok(kernel::alloc::KVec::new())
 }
 
@@ -59,9 +60,10 @@ pub(crate) fn survey() -> kernel::error::Result<kernel::alloc::KVec<Surveyed>> {
 #[cfg(not(daxo_region_teardown))]
 pub(crate) fn tear_down(
     _dev: &kernel::device::Device,
-    _decided: &[crate::ownership::Entry],
-) -> kernel::error::Result<Outcome> {
-    Ok(Outcome::default())
+    _regions: &[Region],
+    _decided: &mut [crate::ownership::Entry],
+) -> Outcome {
+    Outcome::default()
 }
 
 /// What [`tear_down`] did.
@@ -71,7 +73,4 @@ pub(crate) struct Outcome {
     pub(crate) chosen: usize,
     /// Of those, regions now gone.
     pub(crate) torn_down: usize,
-    /// Of those, the ranges of the regions left alone because they are in
-    /// use: CXL keeps what they overlap.
-    pub(crate) in_use: kernel::alloc::KVec<crate::ownership::PhysRange>,
 }

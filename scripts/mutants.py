@@ -37,8 +37,8 @@ MUTANTS = {
     "all-in-window": (
         "a range that meets no CXL window goes to HMEM at once", "f", "ours",
         [("hmem/resolver.rs",
-          "let meets = cxl && sr.range.is_valid() && resource::meets_cxl_window(&sr.range);",
-          "let meets = cxl && sr.range.is_valid();")],
+          "let meets = cxl && range.is_valid() && resource::meets_cxl_window(&range);",
+          "let meets = cxl && range.is_valid();")],
         "reason 'not fully contained"),
     "slow-early": (
         "HMEM's ranges outside CXL windows at once (a bound in seconds)", "f", "ours",
@@ -57,7 +57,7 @@ MUTANTS = {
     "contained-false": (
         "per-range: a contained range goes to CXL", "c", "ours",
         [("hmem/resolver.rs",
-          "let contained = meets && glue::cxl_region_contains(&sr.range);",
+          "let contained = meets && glue::cxl_region_contains(&range);",
           "let contained = false;")],
         "expected owner cxl, found \\['hmem'\\]"),
     "reason-text": (
@@ -75,8 +75,8 @@ MUTANTS = {
     "no-sr-filter": (
         "only Soft Reserved ranges take part (HMAT)", "hmat-b", "ours",
         [("hmem/resolver.rs",
-          "if sr.range.is_valid() && !resource::is_soft_reserved(&sr.range) {",
-          "if false && !resource::is_soft_reserved(&sr.range) {")],
+          "if range.is_valid() && !resource::is_soft_reserved(&range) {",
+          "if false && !resource::is_soft_reserved(&range) {")],
         'ownership report lists .*expected exactly the SR ranges'),
     "no-defer": (
         "every binding waits for CXL probe", "reload-racing", "ours",
@@ -87,14 +87,14 @@ MUTANTS = {
     "no-teardown": (
         "strict: the regions over HMEM's ranges are torn down", "e-strict", "ours",
         [("hmem/resolver.rs",
-          "self.tear_down_regions(&mut state.ledger);",
-          "let _ = &mut state.ledger;")],
+          "self.tear_down_regions(&mut ledger, &regions);",
+          "let _ = (&mut ledger, &regions);")],
         'CXL regions in /sys/bus/cxl: \\[0x390000000-0x39fffffff\\], expected none'),
     "innocent": (
         "a region over no SR range is never touched", "l-strict", "ours",
         [("region_teardown/select.rs",
-          ".find(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region));",
-          ".find(|e| owned_by(e, Owner::Hmem));")],
+          ".position(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region))",
+          ".position(|e| owned_by(e, Owner::Hmem))")],
         'console lacks /strict policy: .*tore down 1 of 1 CXL regions'),
     "rust-inuse-off": (
         "a region in use is never torn down; one line says why", "inuse-kmem", "ours",
@@ -105,14 +105,14 @@ MUTANTS = {
     "misaligned": (
         "a contained range HMEM could not use stays with CXL", "misaligned-strict", "ours",
         [("hmem/resolver.rs",
-          "hmem_usable: claim::is_aligned(&sr.range, dax::align()),",
+          "hmem_usable: claim::is_aligned(&range, dax::align()),",
           "hmem_usable: true,")],
         'expected owner cxl, found none'),
     "register-all": (
         "every hmem.N counted: a rebind giving HMEM a range CXL holds fails", "i", "ours",
         [("hmem/resolver.rs",
-          "if decision.owner != Owner::Hmem || state.devices",
-          "if false || state.devices")],
+          "if decision.owner != Owner::Hmem || devices",
+          "if false || devices")],
         'bound hmem devices, expected 1'),
     "silent-failure": (
         "a failure in any step says which range and step", "fault", "ours",
@@ -170,11 +170,19 @@ MUTANTS = {
           '        if CXL_ENABLED {\n            let _ = kmod::request_module(c"cxl_acpi");',
           '        if false {\n            let _ = kmod::request_module(c"cxl_acpi");')],
         'guest step failed: cxl_acpi and cxl_pci loaded'),
+    "no-keep": (
+        "strict: a region found in use at teardown time gives its ranges back to CXL", "kunit",
+        "ours",
+        [("region_teardown/select.rs",
+          "            keep_for_cxl(decided, &r);\n",
+          "            let _ = &r;\n")],
+        'KUnit dax_region_teardown.teardown_refused_in_use_gives_ranges_back_before_the_next_region '
+        'failed'),
     "splat": (
         "any stack dump fails a scenario", "b", "ours",
         [("hmem/resolver.rs",
-          "        let decision = match verdict {",
-          "        kernel::warn_on!(true);\n        let decision = match verdict {")],
+          "        let decision = match entry.verdict {",
+          "        kernel::warn_on!(true);\n        let decision = match entry.verdict {")],
         'kernel: .*WARNING: hmem/resolver.rs'),
 }
 

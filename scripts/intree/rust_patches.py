@@ -126,8 +126,9 @@ drivers/dax/bus.h and include/linux/dax.h:
 
  - kernel::dax::claim: those errors and holders, with KUnit tests;
 
- - kernel::hmem: the Soft Reserved ranges device_hmem collected at boot
-   (walk_hmem_resources()), the hmem.N platform device that hands one
+ - kernel::hmem: a walk over the Soft Reserved ranges device_hmem
+   collected at boot (walk_hmem_resources()) that calls a closure for
+   each, the hmem.N platform device that hands one
    range to device-dax, and a driver of such devices that keeps nothing
    in driver data.
 
@@ -148,9 +149,11 @@ Add the CXL abstractions a Rust DAX driver needs, over drivers/cxl/cxl.h:
    driver data (the DAX core keeps its region there) and that its owner
    chooses when to register it; probing is asynchronous;
 
- - kernel::cxl::region: the CXL regions with their HPA ranges, whether
-   one is in use (its DAX region bound, or some of its memory System
-   RAM), and cxl_region_teardown(), the helper an earlier patch adds.
+ - kernel::cxl::region: the CXL regions with their HPA ranges and
+   whether each is in use (its DAX region bound, or some of its memory
+   System RAM), as they were when listed and now. The teardown,
+   cxl_region_teardown() (an earlier patch), is exported to dax_hmem
+   alone, which calls it itself.
 
 They exist only with the CXL core and the DAX core built in.
 """,

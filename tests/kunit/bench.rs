@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Micro-benchmark of `ownership::decide`: how long one decision takes per
+//! Micro-benchmark of `ownership::policy::decide`: how long one decision takes per
 //! Soft Reserved range, at 10, 100, 1000 and 10000 ranges, under both
 //! policies.
 //!
@@ -12,7 +12,7 @@ use kernel::prelude::*;
 
 #[kunit_tests(dax_ownership_bench)]
 mod tests {
-    use crate::ownership::{decide, Facts, Owner, PhysRange, Policy, Reason};
+    use crate::ownership::{policy::decide, Entry, Facts, Owner, PhysRange, Policy, Reason};
     use kernel::prelude::*;
     use kernel::time::{Instant, Monotonic};
 
@@ -22,22 +22,19 @@ mod tests {
     /// `n` ranges of 2 MiB, 4 MiB apart: every 4th (i % 4 == 3) meets no
     /// CXL window, the even ones are contained by a committed region, the
     /// rest (i % 4 == 1) meet a window without a region.
-    fn facts(n: u64) -> KVec<Facts> {
+    fn entries(n: u64) -> KVec<Entry> {
         let mut out = KVec::with_capacity(n as usize, GFP_KERNEL).unwrap();
         for i in 0..n {
             let start = BASE + i * (4 << 20);
-            out.push(
-                Facts {
-                    range: PhysRange::new(start, start + (2 << 20) - 1),
-                    meets_cxl_window: i % 4 != 3,
-                    contained_by_region: i % 2 == 0,
-                    region_in_use: false,
-                    hmem_usable: true,
-                    region: None,
-                },
-                GFP_KERNEL,
-            )
-            .unwrap();
+            let mut e = Entry::new(PhysRange::new(start, start + (2 << 20) - 1), -1);
+            e.facts = Facts {
+                meets_cxl_window: i % 4 != 3,
+                contained_by_region: i % 2 == 0,
+                region_in_use: false,
+                hmem_usable: true,
+                region: None,
+            };
+            out.push(e, GFP_KERNEL).unwrap();
         }
         out
     }
@@ -54,18 +51,17 @@ mod tests {
     /// Time `decide` over `n` ranges, repeated so that about 100000 ranges
     /// are decided, and print the time per range.
     fn bench(n: u64) {
-        let facts = facts(n);
+        let mut entries = entries(n);
         let runs = (100_000 / n).max(1);
         for policy in [Policy::PerRange, Policy::Strict] {
             // Correct first: the time of a wrong answer means nothing.
-            let verdicts = decide(&facts, policy).unwrap();
-            assert_eq!(verdicts.len(), n as usize);
-            let cxl = verdicts
+            decide(&mut entries, policy);
+            let cxl = entries
                 .iter()
-                .filter(|v| matches!(v, Ok(d) if d.owner == Owner::Cxl))
+                .filter(|e| matches!(e.verdict, Ok(d) if d.owner == Owner::Cxl))
                 .count();
             assert_eq!(cxl, want_cxl(n, policy));
-            assert!(verdicts.iter().enumerate().all(|(i, v)| match v {
+            assert!(entries.iter().enumerate().all(|(i, e)| match e.verdict {
                 Ok(d) if i % 4 == 3 => d.reason == Reason::OutsideCxlWindows,
                 Ok(d) if i % 2 == 1 => d.reason == Reason::NotContained,
                 Ok(_) => true,
@@ -74,8 +70,8 @@ mod tests {
 
             let start = Instant::<Monotonic>::now();
             for _ in 0..runs {
-                let verdicts = decide(core::hint::black_box(&facts), policy).unwrap();
-                core::hint::black_box(&verdicts);
+                decide(core::hint::black_box(&mut entries[..]), policy);
+                core::hint::black_box(&entries);
             }
             let ns = start.elapsed().as_nanos();
             // Tenths of a nanosecond per range.

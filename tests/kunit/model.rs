@@ -4,7 +4,8 @@
 //! plain ranges, with the kernel's meaning of "meets" and "contains".
 
 use crate::ownership::{
-    decide, policy::Decision, Entry, Facts, Owner, PhysRange, Policy, Reason, Verdict,
+    policy::{decide, Decision, Verdict},
+    Entry, Facts, Owner, PhysRange, Policy, Reason,
 };
 use kernel::prelude::*;
 
@@ -48,27 +49,25 @@ impl<'a> Model<'a> {
         Self { in_use, ..self }
     }
 
-    /// The facts the driver would gather for each range: it meets a window
-    /// when it overlaps one (region_intersects() is not DISJOINT); it is
-    /// contained when one region holds all of it
-    /// (cxl_region_contains_resource()); HMEM can use it when it is aligned
-    /// to the DAX alignment.
-    pub(crate) fn facts(&self, ranges: &[PhysRange]) -> Result<KVec<Facts>> {
+    /// The entries the driver would gather for each range, not yet
+    /// decided: a range meets a window when it overlaps one
+    /// (region_intersects() is not DISJOINT); it is contained when one
+    /// region holds all of it (cxl_region_contains_resource()); HMEM can
+    /// use it when it is aligned to the DAX alignment.
+    pub(crate) fn entries(&self, ranges: &[PhysRange]) -> Result<KVec<Entry>> {
         let mut out = KVec::with_capacity(ranges.len(), GFP_KERNEL)?;
         for range in ranges {
-            out.push(
-                Facts {
-                    range: *range,
-                    meets_cxl_window: self.windows.iter().any(|w| w.overlaps(range)),
-                    contained_by_region: self.regions.iter().any(|g| g.contains(range)),
-                    region_in_use: self.in_use.iter().any(|g| g.overlaps(range)),
-                    hmem_usable: range.is_valid()
-                        && range.start % DAX_ALIGN == 0
-                        && range.size() % DAX_ALIGN == 0,
-                    region: self.regions.iter().find(|g| g.contains(range)).copied(),
-                },
-                GFP_KERNEL,
-            )?;
+            let mut e = Entry::new(*range, -1);
+            e.facts = Facts {
+                meets_cxl_window: self.windows.iter().any(|w| w.overlaps(range)),
+                contained_by_region: self.regions.iter().any(|g| g.contains(range)),
+                region_in_use: self.in_use.iter().any(|g| g.overlaps(range)),
+                hmem_usable: range.is_valid()
+                    && range.start % DAX_ALIGN == 0
+                    && range.size() % DAX_ALIGN == 0,
+                region: self.regions.iter().find(|g| g.contains(range)).copied(),
+            };
+            out.push(e, GFP_KERNEL)?;
         }
         Ok(out)
     }
@@ -91,11 +90,22 @@ pub(crate) fn r(start: u64, size: u64) -> PhysRange {
     with_size(start, size).unwrap()
 }
 
-/// Decide `sr` on a platform with one 4 GiB window at W0 and `regions`.
-pub(crate) fn run(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Verdict> {
+/// The entries `decide` gives `sr` on a platform with one 4 GiB window at
+/// W0 and `regions`, under `policy`, as the driver records them.
+pub(crate) fn decided(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Entry> {
     let windows = [r(W0, 4096 * mib(1))];
-    let model = Model::new(&windows, regions);
-    decide(&model.facts(sr).unwrap(), policy).unwrap()
+    let mut entries = Model::new(&windows, regions).entries(sr).unwrap();
+    decide(&mut entries, policy);
+    entries
+}
+
+/// The verdicts of [`decided`], in the order of `sr`.
+pub(crate) fn run(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Verdict> {
+    let mut out = KVec::new();
+    for e in decided(sr, regions, policy).iter() {
+        out.push(e.verdict, GFP_KERNEL).unwrap();
+    }
+    out
 }
 
 /// As [`run`], under both policies, which must agree: with no miss
@@ -104,22 +114,4 @@ pub(crate) fn run_both(sr: &[PhysRange], regions: &[PhysRange]) -> KVec<Verdict>
     let per_range = run(sr, regions, Policy::PerRange);
     assert_eq!(&per_range[..], &run(sr, regions, Policy::Strict)[..]);
     per_range
-}
-
-/// The ledger entries `decide` gives `sr` with `regions` (per-range or
-/// strict), as the driver records them.
-pub(crate) fn decided(sr: &[PhysRange], regions: &[PhysRange], policy: Policy) -> KVec<Entry> {
-    let v = run(sr, regions, policy);
-    let mut out = KVec::new();
-    for (range, verdict) in sr.iter().zip(v.iter()) {
-        out.push(
-            Entry {
-                range: *range,
-                verdict: *verdict,
-            },
-            GFP_KERNEL,
-        )
-        .unwrap();
-    }
-    out
 }

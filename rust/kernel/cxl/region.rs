@@ -39,8 +39,8 @@ impl kernel::fmt::Display for InUse {
     }
 }
 
-/// One CXL region: a reference to its device and its HPA range as it was
-/// when [`regions`] looked.
+/// One CXL region: a reference to its device, and its HPA range and use as
+/// they were when [`regions`] looked.
 ///
 /// # Invariants
 ///
@@ -49,6 +49,7 @@ impl kernel::fmt::Display for InUse {
 pub struct Region {
     dev: ARef<Device>,
     range: PhysRange,
+    in_use: Option<InUse>,
 }
 
 impl Region {
@@ -67,11 +68,17 @@ impl Region {
         self.range
     }
 
+    /// Whether it was in use when [`regions`] listed it, and why (see
+    /// [`Region::in_use_now`]).
+    pub fn in_use_when_listed(&self) -> Option<InUse> {
+        self.in_use
+    }
+
     /// Whether the region is in use now, and why.
     ///
     /// Advisory, as of the call: a region may come into use right after.
     /// cxl_region_teardown() checks System RAM again under the region lock.
-    pub fn in_use(&self) -> Option<InUse> {
+    pub fn in_use_now(&self) -> Option<InUse> {
         if query::intersects_system_ram(&self.range) {
             return Some(InUse::SystemRam);
         }
@@ -124,6 +131,8 @@ unsafe extern "C" fn collect(
         // SAFETY: `dev` is valid; the new reference keeps it so.
         dev: unsafe { Device::get_device(dev) },
         range: PhysRange::new(hpa.start, hpa.end),
+        // Looked at by `regions()`, after the bus walk.
+        in_use: None,
     };
     match out.regions.push(region, GFP_KERNEL) {
         Ok(()) => 0,
@@ -134,7 +143,8 @@ unsafe extern "C" fn collect(
     }
 }
 
-/// Every CXL region with an HPA range, in bus order.
+/// Every CXL region with an HPA range, in bus order, and whether it is in
+/// use.
 pub fn regions() -> Result<KVec<Region>> {
     let mut out = Collector {
         regions: KVec::new(),
@@ -151,8 +161,11 @@ pub fn regions() -> Result<KVec<Region>> {
             Some(collect),
         )
     };
-    match out.error {
-        Some(e) => Err(e),
-        None => Ok(out.regions),
+    if let Some(e) = out.error {
+        return Err(e);
     }
+    for region in out.regions.iter_mut() {
+        region.in_use = region.in_use_now();
+    }
+    Ok(out.regions)
 }

@@ -143,6 +143,7 @@ pub fn create_or_report(host: &impl Host, spec: &RegionSpec) -> Result {
 
 /// Say in one line why `dev` got no DAX region over `range`.
 pub fn report(dev: &Device, range: &PhysRange, e: RegionError) {
+    let range = *range;
     match e {
         RegionError::Claimed(holder, held) => dev_info!(
             dev,

@@ -126,13 +126,14 @@ impl<T: Driver> Registration<T> {
             )
         };
         from_result(|| {
+            let plain: &Device = dev;
             // A device bound here through driver_override has another name.
             if name != NAME {
-                dev_err!(dev, "not an hmem device\n");
+                dev_err!(plain, "not an hmem device\n");
                 return Err(EINVAL);
             }
             if info.is_null() {
-                dev_err!(dev, "no memregion_info: not an hmem device\n");
+                dev_err!(plain, "no memregion_info: not an hmem device\n");
                 return Err(EINVAL);
             }
             // SAFETY: Platform devices named `hmem` come from dax_hmem alone

@@ -18,19 +18,22 @@ pub struct SoftReserved {
     pub target_nid: i32,
 }
 
-/// Where the walk callback puts what it finds: the vector of the one walk
-/// in progress, or null (`walk_hmem_fn` has no data pointer of its own).
-/// A walk takes it by swapping its own vector in for null, and gives it
-/// back at its end.
-static COLLECTOR: AtomicPtr<KVec<SoftReserved>> = AtomicPtr::new(core::ptr::null_mut());
+/// The closure of the one walk in progress, or null (`walk_hmem_fn` has no
+/// data pointer of its own). A walk takes it by swapping its own closure in
+/// for null, and gives it back at its end.
+static VISITOR: AtomicPtr<Visitor<'static>> = AtomicPtr::new(core::ptr::null_mut());
 
-/// `walk_hmem_fn` that appends each range to the vector in COLLECTOR.
+/// What a walk calls for each range.
+type Visitor<'a> = &'a mut dyn FnMut(SoftReserved) -> Result;
+
+/// `walk_hmem_fn` that hands each range to the closure in VISITOR; its
+/// error stops the walk.
 ///
 /// # Safety
 ///
-/// Only for `soft_reserved_ranges()`, which sets COLLECTOR around the walk;
+/// Only for [`for_each_soft_reserved`], which sets VISITOR around the walk;
 /// `res` must be valid.
-unsafe extern "C" fn collect(
+unsafe extern "C" fn visit(
     _host: *mut bindings::device,
     target_nid: kernel::ffi::c_int,
     res: *const bindings::resource,
@@ -38,33 +41,45 @@ unsafe extern "C" fn collect(
     // SAFETY: walk_hmem_resources() passes a valid resource that stays
     // valid for the call, under its hmem_resource_lock.
     let (start, end) = unsafe { ((*res).start, (*res).end) };
-    let out = COLLECTOR.load(Ordering::Acquire);
-    // SAFETY: `soft_reserved_ranges()` stores a pointer to its own vector,
-    // alive for the whole walk, and no other walk runs until it gives
-    // COLLECTOR back; the callback runs synchronously within that walk, so
-    // nothing else uses the vector.
-    let out = unsafe { &mut *out };
+    let f = VISITOR.load(Ordering::Acquire);
+    debug_assert!(!f.is_null());
+    // SAFETY: `for_each_soft_reserved()` stores a pointer to its own
+    // closure, alive for the whole walk, and no other walk through `visit`
+    // runs until it gives VISITOR back; this runs synchronously within
+    // that walk, so nothing else uses the closure.
+    let f = unsafe { &mut *f };
     let sr = SoftReserved {
         range: PhysRange::new(start, end),
         target_nid,
     };
-    match out.push(sr, GFP_KERNEL) {
+    match f(sr) {
         Ok(()) => 0,
-        Err(_) => ENOMEM.to_errno(),
+        Err(e) => e.to_errno(),
     }
 }
 
-/// The ranges `walk_hmem_resources()` lists for `host` (an `hmem_platform`
-/// device), in the order they were registered.
+/// Call `f` for each range `walk_hmem_resources()` lists for `host` (an
+/// `hmem_platform` device), in the order they were registered; the first
+/// error `f` returns ends the walk, and is returned.
+///
+/// `f` runs under the HMEM resource lock, which registering a range takes:
+/// it must not register one, nor walk again (it would wait for its own
+/// walk forever), and should only record what it is given. A walk that
+/// never ends (`f` panics) leaves every later walk waiting.
 ///
 /// There may be several `hmem_platform` devices (the kernel's cxl_test adds
 /// a mock one), each resolving on its own: one walk runs at a time, the
-/// others sleep until COLLECTOR is free (a walk is short: a few ranges, at
+/// others sleep until VISITOR is free (a walk is short: a few ranges, at
 /// the binding of such a device). It may sleep.
-pub fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftReserved>> {
-    let mut ranges = KVec::with_capacity(4, GFP_KERNEL)?;
-    let mine: *mut KVec<SoftReserved> = &raw mut ranges;
-    while COLLECTOR
+pub fn for_each_soft_reserved(
+    host: &kernel::device::Device,
+    mut f: impl FnMut(SoftReserved) -> Result,
+) -> Result {
+    let mut f: Visitor<'_> = &mut f;
+    // The lifetime is erased: VISITOR holds the pointer only until the walk
+    // below returns, while `f` is alive.
+    let mine = (&raw mut f).cast::<Visitor<'static>>();
+    while VISITOR
         .compare_exchange(
             core::ptr::null_mut(),
             mine,
@@ -75,10 +90,9 @@ pub fn soft_reserved_ranges(host: &kernel::device::Device) -> Result<KVec<SoftRe
     {
         kernel::time::delay::fsleep(kernel::time::Delta::from_millis(1));
     }
-    // SAFETY: `host` is a valid device; `collect` matches walk_hmem_fn and
-    // only uses COLLECTOR, this walk's until it is given back below.
-    let rc = unsafe { bindings::walk_hmem_resources(host.as_raw(), Some(collect)) };
-    COLLECTOR.store(core::ptr::null_mut(), Ordering::Release);
-    kernel::error::to_result(rc)?;
-    Ok(ranges)
+    // SAFETY: `host` is a valid device; `visit` matches walk_hmem_fn and
+    // only uses VISITOR, this walk's until it is given back below.
+    let rc = unsafe { bindings::walk_hmem_resources(host.as_raw(), Some(visit)) };
+    VISITOR.store(core::ptr::null_mut(), Ordering::Release);
+    kernel::error::to_result(rc)
 }
