@@ -46,9 +46,10 @@ fn teardown(region: &Region, because: &PhysRange) -> Result {
 }
 
 /// Whether `region` was in use when [`survey`] listed it
-/// ([`Region::in_use_when_listed`]); never, in a test build (DAXO_NO_RUST_INUSE=1,
-/// implementation ours-cfence) that leaves the decision to the CXL core's
-/// own check, to show that it alone keeps memory safe.
+/// ([`Region::in_use_when_listed`]); never, in a test build
+/// (DAXO_NO_RUST_INUSE=1, implementation ours-cfence) that leaves the
+/// decision to the CXL core's own check, to show that it alone keeps
+/// memory safe.
 pub(crate) fn in_use(region: &Region) -> Option<InUse> {
     if cfg!(daxo_no_rust_in_use) {
         return None;
@@ -128,13 +129,13 @@ pub(crate) fn tear_down(dev: &Device, regions: &[Region], decided: &mut [Entry])
             }
             Err(e) => {
                 dev_warn!(
-                        dev,
-                        "cannot tear down {} {} ({:?}); it overlaps {}, which HMEM owns, and stays inactive\n",
-                        region.name(),
-                        region.range(),
-                        e,
-                        because
-                    );
+                    dev,
+                    "cannot tear down {} {} ({:?}); it overlaps {}, which HMEM owns, and stays inactive\n",
+                    region.name(),
+                    region.range(),
+                    e,
+                    because
+                );
                 Teardown::Refused
             }
         }
