@@ -304,19 +304,30 @@ impl Resolver {
             let Some(why) = region_teardown::in_use(g) else {
                 continue;
             };
-            let first = entries.iter().find(|e| {
-                matches!(kept(e), Reason::KeptInUse { .. }) && e.range.overlaps(&g.range())
-            });
-            if let Some(e) = first {
-                dev_info!(
-                    dev,
-                    "strict policy: {} {} is in use ({}): not torn down; CXL keeps {}\n",
-                    g.name(),
-                    g.range(),
-                    why,
-                    e.range
-                );
-            }
+            // The first range it overlaps that CXL keeps because of it,
+            // or that HMEM owns but cannot have while it is in use (the
+            // range is not contained by it: no region over it is torn
+            // down, [`region_teardown::select::condemned`]).
+            let kept_in_use = |e: &Entry| matches!(kept(e), Reason::KeptInUse { .. });
+            let Some(e) = entries.iter().find(|e| {
+                e.range.overlaps(&g.range())
+                    && (kept_in_use(e) || matches!(e.verdict, Ok(d) if d.owner == Owner::Hmem))
+            }) else {
+                continue;
+            };
+            dev_info!(
+                dev,
+                "strict policy: {} {} is in use ({}): not torn down; {} {}\n",
+                g.name(),
+                g.range(),
+                why,
+                if kept_in_use(e) {
+                    "CXL keeps"
+                } else {
+                    "nor is any region over"
+                },
+                e.range
+            );
         }
         for e in entries.iter() {
             match kept(e) {

@@ -16,14 +16,17 @@ use crate::ownership::{Entry, Owner, PhysRange, Reason};
 /// The index in `decided` of the first Soft Reserved range HMEM owns that
 /// `region` overlaps, if the region is to be torn down because of it; never
 /// for a region that also overlaps a range CXL owns (tearing it down would
-/// leave that range with no owner).
+/// leave that range with no owner), nor for one that overlaps a range
+/// another region in use also lies on (HMEM cannot have that range while
+/// the other region holds part of it: tearing this one down would leave
+/// its part with no owner).
 ///
 /// Linear in the number of ranges, for each of a handful of regions.
 pub(crate) fn condemned(region: &PhysRange, decided: &[Entry]) -> Option<usize> {
     let owned_by = |e: &Entry, owner| matches!(e.verdict, Ok(d) if d.owner == owner);
     if decided
         .iter()
-        .any(|e| owned_by(e, Owner::Cxl) && e.range.overlaps(region))
+        .any(|e| e.range.overlaps(region) && (owned_by(e, Owner::Cxl) || e.facts.region_in_use))
     {
         return None;
     }
@@ -32,17 +35,21 @@ pub(crate) fn condemned(region: &PhysRange, decided: &[Entry]) -> Option<usize> 
         .position(|e| owned_by(e, Owner::Hmem) && e.range.overlaps(region))
 }
 
-/// Give every range HMEM was to own for the strict fallback alone that
-/// overlaps `region` back to CXL: the region turned out to be in use and
-/// was not torn down. (Such a range is contained by a region, so by
-/// `region` alone: CXL regions do not overlap.)
+/// `region` turned out to be in use and was not torn down: record that of
+/// every range it overlaps (so that no other region over them is torn
+/// down, [`condemned`]), and give every range HMEM was to own for the
+/// strict fallback alone back to CXL. (Such a range is contained by a
+/// region, so by `region` alone: CXL regions do not overlap.)
 pub(crate) fn keep_for_cxl(entries: &mut [Entry], region: &PhysRange) {
     for e in entries.iter_mut() {
-        if let Ok(d) = &mut e.verdict {
-            if d.owner == Owner::Hmem && e.range.overlaps(region) {
-                if let Some(missed) = d.reason.missed() {
-                    d.owner = Owner::Cxl;
-                    d.reason = Reason::KeptInUse { missed };
+        if e.range.overlaps(region) {
+            e.facts.region_in_use = true;
+            if let Ok(d) = &mut e.verdict {
+                if d.owner == Owner::Hmem {
+                    if let Some(missed) = d.reason.missed() {
+                        d.owner = Owner::Cxl;
+                        d.reason = Reason::KeptInUse { missed };
+                    }
                 }
             }
         }
@@ -70,7 +77,12 @@ pub(crate) enum Teardown {
 ///
 /// A range given back lies in that region alone (it is contained by a
 /// region, and CXL regions do not overlap), so giving it back can only
-/// spare a later region, never condemn one.
+/// spare a later region, never condemn one; nor can a range the region in
+/// use shares with later regions (they are spared). A region torn down
+/// before another over the same range is found in use (in use since the
+/// survey: the CXL core's check under its lock) stays torn down, its part
+/// of the range without an owner; the survey's in-use facts make that a
+/// race, never the rule.
 pub(crate) fn tear_down_condemned<R>(
     regions: &[R],
     range: impl Fn(&R) -> PhysRange,
@@ -200,5 +212,38 @@ mod tests {
         let mut entries = decided(&sr, &[a, b], Policy::Strict);
         tear_down_condemned(&[a], |g| *g, &mut entries, |_, _| Teardown::Refused);
         assert_eq!(entries[0].verdict.unwrap().owner, Owner::Hmem);
+    }
+
+    #[test]
+    fn teardown_spares_a_region_sharing_a_range_with_one_in_use() {
+        // One SR range over two regions (scenario inuse-spanning): HMEM
+        // owns it, not contained. If either region is in use, HMEM cannot
+        // have the range: neither is torn down.
+        let a = r(W0, mib(256));
+        let b = r(W0 + mib(256), mib(256));
+        let sr = [r(W0, mib(512))];
+        let mut entries = decided(&sr, &[a, b], Policy::Strict);
+        assert_eq!(condemned(&b, &entries), Some(0));
+        // In use when surveyed (the range's facts say so).
+        entries[0].facts.region_in_use = true;
+        assert_eq!(
+            (condemned(&a, &entries), condemned(&b, &entries)),
+            (None, None)
+        );
+        // Found in use at teardown time: the regions after it are spared,
+        // and the range stays HMEM's (it is no region's to give back).
+        let mut entries = decided(&sr, &[a, b], Policy::Strict);
+        let mut asked = KVec::new();
+        let chosen = tear_down_condemned(
+            &[a, b],
+            |g| *g,
+            &mut entries,
+            |g, _| {
+                asked.push(*g, GFP_KERNEL).unwrap();
+                Teardown::InUse
+            },
+        );
+        assert_eq!((chosen, &asked[..]), (1, &[a][..]));
+        assert_eq!(entries[0].verdict, HMEM_MISS);
     }
 }

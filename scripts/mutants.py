@@ -178,6 +178,13 @@ MUTANTS = {
           "            let _ = &r;\n")],
         'KUnit dax_region_teardown.teardown_refused_in_use_gives_ranges_back_before_the_next_region '
         'failed'),
+    "no-spare": (
+        "strict: a region sharing an HMEM range with a region in use is spared",
+        "inuse-spanning", "ours",
+        [("region_teardown/select.rs",
+          "(owned_by(e, Owner::Cxl) || e.facts.region_in_use)",
+          "owned_by(e, Owner::Cxl)")],
+        r'CXL regions in /sys/bus/cxl: \[0x390000000-0x39fffffff\], expected'),
     "splat": (
         "any stack dump fails a scenario", "b", "ours",
         [("hmem/resolver.rs",

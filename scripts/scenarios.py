@@ -1180,6 +1180,44 @@ SCENARIOS["inuse-stuck"] = {
     "impls": ["ours", "ours-cfence"],
 }
 
+# One SR range over two regions, the first in use: tearing down the second
+# would give HMEM nothing (its DAX region still collides with the first's)
+# and would destroy a region for no owner. Both are left alone.
+_N_A, _N_B = (W0, 256 * M), (W0 + 256 * M, 256 * M)
+_N_ALL = ("handed", "online", "rebind", "final")
+SCENARIOS["inuse-spanning"] = {
+    "title": "strict, SR spanning two 256 MiB slots: HMEM hands it back, a region is "
+             "created in each slot, the first online as System RAM, the second not enabled; "
+             "hmem_platform.0 rebound -> neither region is torn down (the range cannot be "
+             "HMEM's while the first is in use), and no hmem.N over the System RAM",
+    "topology": "one-hb",
+    "sr": [SR_TWO_REGIONS],
+    "stage1": [BRING_UP] + LOAD_STRICT + [
+        "snapshot boot", "unbind_hmem", "rd=$(root_decoder_at 0x%x)" % W0,
+        f"region_step $rd {256 * M} mem0", f"region_step -n $rd {256 * M} mem1",
+        "snapshot handed", f"kmem_online $(dax_at {W0:#x})", f"ram_hold $(dax_at {W0:#x})",
+        "snapshot online", "rebind_hmem_platform", "snapshot rebind",
+        f"ram_release $(dax_at {W0:#x})", "snapshot final"],
+    "expect": {"boot": [(*SR_TWO_REGIONS, "hmem")],
+               **{lbl: [(*_N_A, "cxl"), (*_N_B, "none")] for lbl in _N_ALL}},
+    "cxl_regions": {"boot": [], **{lbl: [_N_A, _N_B] for lbl in _N_ALL}},
+    "regions_disabled": {lbl: {_N_B[0]} for lbl in _N_ALL},
+    # hmem.N unbound by the hand-back; after the rebind, none: the range is
+    # partly System RAM ("no HMEM device for it").
+    "hmem_unbound": {"handed": 1, "online": 1},
+    "reasons": {"boot": {SR_TWO_REGIONS: "not-contained"}},
+    "dax_driver": {lbl: {W0: "kmem"} for lbl in _N_ALL[1:]},
+    "system_ram": {lbl: [_N_A] for lbl in _N_ALL[1:]},
+    "console": {"ours": [r"strict policy: region\d+ \[mem 0x390000000-0x39fffffff\] is in use "
+                         r"\(some of its memory is System RAM\): not torn down; nor is any "
+                         r"region over \[mem 0x390000000-0x3afffffff\]"],
+                "ours-cfence": [IN_USE_CORE.split(": not torn down")[0]
+                                + r": not torn down; HMEM still owns "
+                                  r"\[mem 0x390000000-0x3afffffff\]"]},
+    "console_not": [r"tore down", r"stuck online"],
+    "impls": ["ours", "ours-cfence"],
+}
+
 # The suites sit next to the code they test: ownership/policy.rs and
 # ledger.rs, region_teardown/select.rs, cxl_dax/node.rs, and the
 # abstractions' rust/kernel/range.rs and dax/claim.rs (in tree the kernel
