@@ -331,13 +331,26 @@ impl Resolver {
         }
         for e in entries.iter() {
             match kept(e) {
-                Reason::KeptUnusable { .. } => dev_info!(
-                    dev,
-                    "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: CXL \
-                     keeps it, and its region is not torn down\n",
-                    e.range,
-                    dax::align() >> 10
-                ),
+                // Contained, or over a region that is therefore spared
+                // (`region_teardown::select::condemned`).
+                r @ (Reason::KeptUnusable { .. } | Reason::NotContained)
+                    if !e.facts.hmem_usable
+                        && (r != Reason::NotContained || !regions.is_empty()) =>
+                {
+                    let tail = if r == Reason::NotContained {
+                        "no region over it is torn down"
+                    } else {
+                        "CXL keeps it, and its region is not torn down"
+                    };
+                    dev_info!(
+                        dev,
+                        "strict policy: {} is not aligned to {} KiB, so HMEM could not use it: \
+                         {}\n",
+                        e.range,
+                        dax::align() >> 10,
+                        tail
+                    )
+                }
                 Reason::KeptInUse { .. } if e.facts.region.is_none() => dev_info!(
                     dev,
                     "strict policy: CXL keeps {}: its region is newer than the survey\n",

@@ -17,17 +17,18 @@ use crate::ownership::{Entry, Owner, PhysRange, Reason};
 /// `region` overlaps, if the region is to be torn down because of it; never
 /// for a region that also overlaps a range CXL owns (tearing it down would
 /// leave that range with no owner), nor for one that overlaps a range
-/// another region in use also lies on (HMEM cannot have that range while
-/// the other region holds part of it: tearing this one down would leave
-/// its part with no owner).
+/// HMEM cannot have: one another region in use also lies on (the other
+/// region holds part of it), or one HMEM cannot make a DAX region of (not
+/// aligned). Tearing the region down would leave its part of the range
+/// with no owner.
 ///
 /// Linear in the number of ranges, for each of a handful of regions.
 pub(crate) fn condemned(region: &PhysRange, decided: &[Entry]) -> Option<usize> {
     let owned_by = |e: &Entry, owner| matches!(e.verdict, Ok(d) if d.owner == owner);
-    if decided
-        .iter()
-        .any(|e| e.range.overlaps(region) && (owned_by(e, Owner::Cxl) || e.facts.region_in_use))
-    {
+    if decided.iter().any(|e| {
+        e.range.overlaps(region)
+            && (owned_by(e, Owner::Cxl) || e.facts.region_in_use || !e.facts.hmem_usable)
+    }) {
         return None;
     }
     decided
@@ -245,5 +246,10 @@ mod tests {
         );
         assert_eq!((chosen, &asked[..]), (1, &[a][..]));
         assert_eq!(entries[0].verdict, HMEM_MISS);
+        // A range HMEM cannot use (257 MiB, scenario misaligned-over) over
+        // a region: tearing the region down would give HMEM nothing.
+        let over = decided(&[r(W0, mib(257))], &[a], Policy::Strict);
+        assert_eq!(over[0].verdict, HMEM_MISS);
+        assert_eq!(condemned(&a, &over), None);
     }
 }

@@ -182,9 +182,16 @@ MUTANTS = {
         "strict: a region sharing an HMEM range with a region in use is spared",
         "inuse-spanning", "ours",
         [("region_teardown/select.rs",
-          "(owned_by(e, Owner::Cxl) || e.facts.region_in_use)",
-          "owned_by(e, Owner::Cxl)")],
+          "owned_by(e, Owner::Cxl) || e.facts.region_in_use ||",
+          "owned_by(e, Owner::Cxl) ||")],
         r'CXL regions in /sys/bus/cxl: \[0x390000000-0x39fffffff\], expected'),
+    "no-spare-unusable": (
+        "strict: a region over a range HMEM cannot use is spared", "misaligned-over-strict",
+        "ours",
+        [("region_teardown/select.rs",
+          " || !e.facts.hmem_usable)",
+          ")")],
+        r'CXL regions in /sys/bus/cxl: none, expected'),
     "splat": (
         "any stack dump fails a scenario", "b", "ours",
         [("hmem/resolver.rs",

@@ -806,6 +806,30 @@ both_policies("misaligned", {
                  r"2 Soft Reserved ranges: 1 to CXL, 1 to HMEM \(strict policy\)"],
      "console_not": [r"tore down", r"probe with driver hmem failed"]})
 
+# Strict with a range HMEM cannot use (257 MiB: not 2 MiB aligned) that no
+# region contains, over a committed 256 MiB region: HMEM gets no DAX
+# region of it, so tearing the region down would leave all of it with no
+# owner; the region keeps its DAX region.
+SR_OVER_257 = (W0, 257 * M)
+_OVER_EXPECT = {"final": [(W0, 256 * M, "cxl"), (W0 + 256 * M, 1 * M, "none")]}
+both_policies("misaligned-over", {
+    "title": "SR 257 MiB (not 2 MiB aligned) over a committed 256 MiB region -> HMEM cannot "
+             "use it; the region keeps its DAX region",
+    "topology": "one-hb",
+    "sr": [SR_OVER_257],
+    **two_stage([(256 * M, ["mem0"])], [SR_OVER_257], [LOAD_HMEM_CXL, "snapshot final"]),
+    "expect": _OVER_EXPECT,
+    "cxl_regions": {"final": [(W0, 256 * M)]},
+    # hmem.N's probe fails: no DAX region of a range not 2 MiB aligned.
+    "hmem_unbound": {"final": 1},
+    "impls": DRIVER_IMPLS,
+}, _OVER_EXPECT,
+    {"cxl_regions": {"final": [(W0, 256 * M)]},
+     "hmem_unbound": {"final": 1},
+     "console": [r"strict policy: \[mem 0x390000000-0x3a00fffff\] is not aligned to 2048 KiB, "
+                 r"so HMEM could not use it: no region over it is torn down"],
+     "console_not": [r"tore down"]})
+
 # dax_cxl's exit must not return while its registration work still runs
 # module code: load and unload at once, many times (KASAN would see a
 # kworker in freed module text).
